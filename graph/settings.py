@@ -33,6 +33,7 @@ class Settings(BaseSettings):
 
     # Model: any OpenAI-compatible endpoint. Unset base URL: the local xllamacpp server on model_port.
     model_base_url: str | None = None
+    model_provider: Literal["openai", "scripted"] = "openai"  # "openai" = any OpenAI-compatible endpoint
     model_name: str = "smollm2-135m-instruct"
     model_api_key: SecretStr = SecretStr(DEV_MODEL_API_KEY)
     model_port: int = 8091

@@ -7,9 +7,11 @@ concurrent refunds with different keys can never over-refund an order, on SQLite
 
 issue_refund versions:
 - @1 ``(order_id, amount_cents, reason)`` — reason is free text.
-- @2 ``(order_id, amount_cents, reason, reason_code)`` — adds a required ``reason_code`` enum
+- @2 ``(order_id, amount_cents, reason, reason_code?)`` — adds an optional ``reason_code`` enum
   (duplicate_charge | service_outage | billing_error | cancellation | goodwill) so finance can report on
-  refunds without parsing prose. @2 is the default; @1 rejects ``reason_code`` as an extra field.
+  refunds without parsing prose. @2 is the default; @1 rejects ``reason_code`` as an extra field. The code is
+  optional so that the published contract ``issue_refund(order_id, amount_cents, reason)`` stays valid for
+  plans that do not pin a version.
 """
 
 from __future__ import annotations
@@ -93,7 +95,7 @@ class IssueRefundV1In(StrictModel):
 
 
 class IssueRefundV2In(IssueRefundV1In):
-    reason_code: RefundReasonCode
+    reason_code: RefundReasonCode | None = None
 
 
 class IssueRefundOut(StrictModel):

@@ -1,0 +1,86 @@
+"""Planner model factory: any OpenAI-compatible endpoint (the local SmolLM2 server by default) or the scripted
+stand-in. Structured output uses ``method="json_schema"`` (grammar-constrained on llama.cpp servers); the
+schema bounds every string and list and restricts tool names to the principal's catalogue.
+
+A ``None`` parse is a value, not a crash: measured here, LangChain returns ``None`` without raising when the
+server ignores the schema, and the planner turns that into a structured error and retries.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage
+from langchain_core.runnables import Runnable, RunnableConfig
+from langchain_openai import ChatOpenAI
+from pydantic import BaseModel
+
+from graph.scripted import ScriptedChatModel
+from graph.settings import Settings
+from nodes.context import PlannerModel, PlannerOutput
+from nodes.plan import output_schema
+from tools.spec import ToolSpec
+
+
+@dataclass
+class StructuredPlanner:
+    """Plans with ``with_structured_output(schema, method="json_schema", include_raw=True)``."""
+
+    model: BaseChatModel
+    name: str = "openai-compatible"
+    _bound: dict[type[BaseModel], Runnable[Any, Any]] = field(default_factory=dict)
+
+    def plan(
+        self, messages: list[BaseMessage], catalogue: list[ToolSpec], config: RunnableConfig | None = None
+    ) -> PlannerOutput:
+        schema = output_schema(catalogue)
+        if schema not in self._bound:
+            self._bound[schema] = self.model.with_structured_output(schema, method="json_schema", include_raw=True)
+        try:
+            out = self._bound[schema].invoke(messages, config)
+        except Exception as exc:  # noqa: BLE001 - a failed model call is a planning error value, never a crash
+            return PlannerOutput(parsed=None, raw=None, error=f"{type(exc).__name__}: {exc}"[:500])
+        parsed = out.get("parsed")
+        raw = out.get("raw") if isinstance(out.get("raw"), AIMessage) else None
+        if isinstance(parsed, BaseModel):
+            return PlannerOutput(parsed=parsed.model_dump(by_alias=True), raw=raw)
+        error = out.get("parsing_error")
+        return PlannerOutput(parsed=None, raw=raw, error=str(error)[:500] if error else "no structured output")
+
+
+@dataclass
+class JsonPlanner:
+    """Plans by parsing the model's reply as JSON; schema checks are left to the plan validator."""
+
+    model: BaseChatModel
+    name: str = "scripted"
+
+    def plan(
+        self, messages: list[BaseMessage], catalogue: list[ToolSpec], config: RunnableConfig | None = None
+    ) -> PlannerOutput:
+        raw = self.model.invoke(messages, config)
+        try:
+            parsed = json.loads(str(raw.content))
+        except ValueError as exc:
+            return PlannerOutput(parsed=None, raw=raw, error=f"reply is not JSON: {exc}")
+        if not isinstance(parsed, dict):
+            return PlannerOutput(parsed=None, raw=raw, error="reply is not a JSON object")
+        return PlannerOutput(parsed=parsed, raw=raw)
+
+
+def make_planner(settings: Settings) -> PlannerModel:
+    if settings.model_provider == "scripted":
+        return JsonPlanner(ScriptedChatModel())
+    chat = ChatOpenAI(
+        model=settings.model_name,
+        base_url=settings.effective_model_base_url,
+        api_key=settings.model_api_key,
+        timeout=settings.model_timeout_s,
+        max_retries=settings.model_max_retries,
+        max_completion_tokens=settings.model_max_tokens,
+        temperature=0,
+    )
+    return StructuredPlanner(chat, name=f"openai-compatible:{settings.model_name}")

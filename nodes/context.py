@@ -1,0 +1,80 @@
+"""What a node gets from outside: the principal (runtime context) and the clients (``Deps``, bound config).
+
+- The **principal** arrives per run as LangGraph's runtime context (``context=Principal(...)``, or a dict that
+  LangGraph coerces), set by the server from the verified token — never from the request body.
+- The **clients** (SQL engine, tool registry, planner model) and the limits are built once per process by the
+  factories in ``graph/`` and bound to the compiled graph with ``with_config(configurable={DEPS_KEY: deps})``.
+  Only primitive configurable values reach checkpoint metadata, so the objects never touch Redis.
+Nodes never import ``graph/`` and never read globals.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from langchain_core.messages import AIMessage, BaseMessage
+from langchain_core.runnables import RunnableConfig
+from sqlalchemy import Engine
+
+from nodes import prompts as default_prompts
+from tools.registry import ToolRegistry
+from tools.spec import ToolSpec
+
+DEPS_KEY = "warden_deps"
+
+
+@dataclass(frozen=True)
+class PlannerOutput:
+    """What a planner model produced: the parsed JSON object (or None) and the raw message for accounting."""
+
+    parsed: dict[str, Any] | None
+    raw: AIMessage | None = None
+    error: str | None = None
+
+
+class PlannerModel(Protocol):
+    """A model that turns trusted messages into a plan, constrained to the principal's tool catalogue."""
+
+    name: str
+
+    def plan(
+        self, messages: list[BaseMessage], catalogue: list[ToolSpec], config: RunnableConfig | None = None
+    ) -> PlannerOutput: ...
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_plan_attempts: int = 3
+    max_replans: int = 1
+    max_steps: int = 8
+    max_iterations: int = 40
+    run_timeout_s: float = 300.0
+    max_request_chars: int = 4000
+
+
+@dataclass(frozen=True)
+class Prompts:
+    planner_system: str = default_prompts.PLANNER_SYSTEM
+    planner_errors: str = default_prompts.PLANNER_ERRORS
+    planner_replan: str = default_prompts.PLANNER_REPLAN
+
+
+@dataclass(frozen=True)
+class Deps:
+    engine: Engine
+    registry: ToolRegistry
+    planner: PlannerModel
+    limits: Limits = field(default_factory=Limits)
+    prompts: Prompts = field(default_factory=Prompts)
+
+
+class MissingDepsError(RuntimeError):
+    """The graph was invoked without its dependencies bound: a wiring bug, not bad input."""
+
+
+def deps_of(config: RunnableConfig) -> Deps:
+    deps = config.get("configurable", {}).get(DEPS_KEY)
+    if not isinstance(deps, Deps):
+        raise MissingDepsError("graph compiled without Deps: build it with graph.build.build_graph(deps=...)")
+    return deps
