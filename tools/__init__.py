@@ -2,7 +2,8 @@
 
 Public surface: ``default_registry``/``ToolRegistry`` (validate + execute), ``ToolSpec``/``ValidatedCall``/
 ``ToolOutcome``/``ApprovalRequirement`` (contracts), ``ToolError`` (errors are values), ``approval_rule``/
-``can_approve`` (policy), ``idempotency_key`` (ledger), ``make_engine``/``create_schema``/``seed`` (the DB).
+``can_approve`` (policy), ``idempotency_key`` (ledger), ``make_engine``/``create_schema`` (the DB).
+Seed data is ``tools.seed.seed``: not re-exported, so that ``tools.seed`` stays the module.
 This package never imports nodes/, graph/ or api/.
 """
 
@@ -11,7 +12,7 @@ from tools.errors import ToolError
 from tools.ledger import idempotency_key
 from tools.policy import approval_rule, can_approve, can_call
 from tools.registry import ToolRegistry, default_registry
-from tools.seed import INJECTION_IDS, SeedSummary, seed
+from tools.seed import INJECTION_IDS, SeedSummary
 from tools.spec import ApprovalRequirement, ToolOutcome, ToolSpec, ValidatedCall
 
 __all__ = [
@@ -30,5 +31,4 @@ __all__ = [
     "default_registry",
     "idempotency_key",
     "make_engine",
-    "seed",
 ]

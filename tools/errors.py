@@ -30,6 +30,7 @@ ToolErrorCode = Literal[
     "conflict",  # idempotency key reused with different arguments / tenant, or a duplicate effect
     "timeout",  # the tool's deadline passed or the DB lock wait timed out; nothing was committed
     "internal",  # a bug or an unexpected DB failure; details logged, not leaked
+    "unresolved_ref",  # (executor) a plan placeholder names a step result or field that does not exist
 ]
 
 

@@ -56,6 +56,12 @@ def lookup(session: Session, key: str) -> LedgerEntry | None:
     return session.scalars(select(LedgerEntry).where(LedgerEntry.idempotency_key == key)).one_or_none()
 
 
+def already_done(session: Session, principal: Principal, key: str) -> bool:
+    """The ledger holds ``key`` for the principal's tenant: executing it again can only replay."""
+    entry = lookup(session, key)
+    return entry is not None and entry.tenant == principal.tenant
+
+
 def _replay(
     entry: LedgerEntry, call: ValidatedCall, principal: Principal, a_hash: str, key: str
 ) -> ToolOutcome:

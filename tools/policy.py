@@ -43,8 +43,9 @@ TAINTED_WRITE_APPROVERS: tuple[str, ...] = ("support_lead", "admin")
 
 def refund_approval(args: Mapping[str, Any]) -> ApprovalRequirement:
     """Every refund needs a second person; above the lead limit it must be finance (or admin)."""
-    amount = int(args["amount_cents"])
-    if amount > REFUND_LEAD_LIMIT_CENTS:
+    amount = args.get("amount_cents")
+    # Called on raw plan arguments too: an amount we cannot read gets the strictest rule, never a crash.
+    if not isinstance(amount, int) or isinstance(amount, bool) or amount > REFUND_LEAD_LIMIT_CENTS:
         return ApprovalRequirement(
             approver_roles=LARGE_REFUND_APPROVERS,
             reason=f"refund of {amount} cents exceeds {REFUND_LEAD_LIMIT_CENTS}: finance approval required",

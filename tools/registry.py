@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from governance.auth import Principal
 from tools.effect_tools import EFFECT_TOOLS
 from tools.errors import ToolError, ToolFailure
-from tools.ledger import db_error, execute_call
+from tools.ledger import already_done, db_error, execute_call
 from tools.policy import approval_rule, can_call
 from tools.read_tools import READ_TOOLS
 from tools.spec import ToolOutcome, ToolSpec, ValidatedCall
@@ -85,9 +85,21 @@ class ToolRegistry:
         return out
 
     def validate(
-        self, session: Session, principal: Principal, name: str, version: int | None, args: dict[str, Any]
+        self,
+        session: Session,
+        principal: Principal,
+        name: str,
+        version: int | None,
+        args: dict[str, Any],
+        *,
+        idempotency_key: str | None = None,
     ) -> ValidatedCall | ToolError:
-        """Tool and version exist, principal may call it, args pass the strict schema and DB invariants."""
+        """Tool and version exist, principal may call it, args pass the strict schema and DB invariants.
+
+        Pass ``idempotency_key`` when re-validating a step that may already have run (resume after a crash):
+        if the ledger holds that key for this tenant, the DB invariants are skipped, because the effect itself
+        has changed the state they look at (a full refund makes "refund <= remaining" false), and ``execute``
+        will replay the stored result instead of running anything."""
         spec = self.get(name, version)
         if isinstance(spec, ToolError):
             return spec
@@ -101,7 +113,10 @@ class ToolRegistry:
             return _validation_error(exc)
         began_here = not session.in_transaction()
         try:
-            spec.check(session, principal, model)
+            if not (
+                idempotency_key and spec.has_effect and already_done(session, principal, idempotency_key)
+            ):
+                spec.check(session, principal, model)
         except ToolFailure as f:
             return f.error
         except DBAPIError as exc:

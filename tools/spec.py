@@ -46,7 +46,12 @@ AmountCents = Annotated[int, Field(ge=1, le=10_000_000)]
 
 
 class ApprovalRequirement(StrictModel):
-    """Who must approve a pending action before ``execute`` may run it, and why (shown to the approver)."""
+    """Who must approve a pending action before ``execute`` may run it, and why (shown to the approver).
+
+    Not strict (unlike tool arguments): it is built by our code and round-trips through JSON checkpoints,
+    where the roles tuple comes back as a list."""
+
+    model_config = ConfigDict(strict=False, extra="forbid", frozen=True)
 
     approver_roles: tuple[str, ...]
     reason: str = Field(max_length=500)
