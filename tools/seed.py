@@ -30,7 +30,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from tools.db import ALL_TABLES, Base, Customer, Order, Ticket
+from tools.db import ALL_TABLES, Base, Customer, Order, Ticket, create_schema
 
 TENANTS: tuple[str, ...] = ("acme", "globex")
 N_CUSTOMERS = 22
@@ -190,7 +190,9 @@ def build_rows() -> list[Base]:
 
 
 def seed(engine: Engine) -> SeedSummary:
-    """Insert the canonical rows that are missing (by primary key); never modify existing rows."""
+    """Create the schema if needed, then insert the canonical rows that are missing (by primary key);
+    never modify existing rows."""
+    create_schema(engine)
     rows = build_rows()
     inserted: dict[str, int] = {m.__tablename__: 0 for m in ALL_TABLES}
     with Session(engine) as session, session.begin():
