@@ -1,0 +1,17 @@
+"""ASGI entry point. ``uvicorn server:app`` or ``uvicorn --factory server:create``; ``warden serve`` calls
+``api.serve.serve``. Importing this module reads the settings and builds the FastAPI object only: every client
+(Redis, the graph, the workers) is created in the app's lifespan."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from api.app import create_app
+from graph.settings import Settings
+
+
+def create() -> FastAPI:
+    return create_app(Settings())
+
+
+app = create()

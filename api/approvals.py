@@ -1,0 +1,71 @@
+"""The approver's side: who may decide a parked action, the resume value the graph expects, the list items.
+
+``may_decide`` is the one check, used by ``POST /approvals/{id}`` and by SDK resumes (``command.resume``) of a
+thread parked at an approval; the graph checks the decision again when it resumes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import orjson
+
+from governance.auth import Principal
+
+
+def may_decide(principal: Principal, approval_payload: Mapping[str, Any]) -> tuple[bool, str]:
+    """Whether ``principal`` may decide the action described by an interrupt's ``approval`` block."""
+    approval = approval_payload.get("approval", approval_payload)
+    if not isinstance(approval, Mapping):
+        return False, "the pending action carries no approval requirement"
+    tenant = str(approval.get("tenant", ""))
+    requester = str(approval.get("requested_by", ""))
+    roles = tuple(str(r) for r in approval.get("approver_roles") or ())
+    try:
+        from tools.policy import can_approve
+        from tools.spec import ApprovalRequirement
+    except ImportError:  # the policy module is optional for the server; same rules, inline
+        if principal.tenant != tenant:
+            return False, "approver belongs to another tenant"
+        if principal.user == requester:
+            return False, "nobody approves their own action"
+        if not principal.has_any(*roles):
+            return False, f"approver needs one of the roles: {', '.join(roles)}"
+        return True, "ok"
+    requirement = ApprovalRequirement.model_construct(approver_roles=roles, reason="", risk="medium")
+    return can_approve(principal, requester, tenant, requirement)
+
+
+def resume_value(raw: Any, principal: Principal) -> dict[str, Any]:
+    """The graph's resume value from a client's: ``{decision, args, comment}`` kept, anything else wrapped as
+    the decision; ``decided_by`` is always the authenticated principal, whatever the client sent."""
+    if isinstance(raw, Mapping) and "decision" in raw:
+        value = {"decision": raw.get("decision"), "args": raw.get("args"), "comment": raw.get("comment")}
+    else:
+        value = {"decision": raw, "args": None, "comment": None}
+    value["decided_by"] = principal.as_dict()
+    return value
+
+
+def approval_item(rec: Mapping[str, str]) -> dict[str, Any]:
+    """An index entry as ``GET /approvals`` lists it."""
+    value: dict[str, Any] = orjson.loads(rec["value"])
+    approval = value.get("approval") or {}
+    action = value.get("action_request") or {}
+    return {
+        "id": rec["id"],
+        "thread_id": rec["thread_id"],
+        "run_id": rec.get("run_id"),
+        "created_at": rec.get("created_at"),
+        "tool": approval.get("tool") or action.get("action"),
+        "args": approval.get("args", action.get("args")),
+        "description": value.get("description"),
+        "requested_by": approval.get("requested_by"),
+        "approver_roles": list(approval.get("approver_roles") or ()),
+        "tainted": list(approval.get("tainted") or ()),
+        "tier": approval.get("tier"),
+        "version": approval.get("version"),
+        "step": approval.get("step"),
+        "config": value.get("config"),
+    }

@@ -1,0 +1,152 @@
+"""Starting a run: validation, the thread lock, the interrupt checks, the resume value, the enqueue.
+
+Multitask policy (only ``reject``): a thread runs one run at a time; a second one gets 409 ``thread_busy``.
+A thread parked at an interrupt accepts only a resume (``command.resume`` or ``POST /approvals/{id}``): new
+input there gets 409 ``thread_interrupted`` (it would silently drop the pending approval). A resume when
+nothing is pending gets 409 ``nothing_to_resume`` (it would otherwise start the graph from the top).
+The checks run while holding the thread lock, so no run can change the thread between check and enqueue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import orjson
+from langchain_core.utils.uuid import uuid7
+
+from api.approvals import may_decide, resume_value
+from api.deps import ASSISTANT_ID, Services, resolve_assistant
+from api.encode import dumps
+from api.errors import ApiError, not_found
+from api.keys import now_iso
+from api.schemas import RunCreate
+from api.store import Record
+from governance.auth import Principal
+
+
+def _unsupported(field: str, why: str) -> ApiError:
+    return ApiError(422, "unsupported", f"{field} is not supported: {why}", field=field)
+
+
+def validate_create(body: RunCreate) -> None:
+    if body.input is not None and body.command is not None:
+        raise ApiError(422, "validation_error", "send either input or command, not both", field="command")
+    if body.input is None and body.command is None:
+        raise ApiError(422, "validation_error", "a run needs input or command.resume", field="input")
+    if body.command is not None:
+        if body.command.update is not None or body.command.goto is not None:
+            raise _unsupported("command.update", "state changes only through the graph; use command.resume")
+        if "resume" not in body.command.model_fields_set:
+            raise ApiError(422, "validation_error", "command needs resume", field="command.resume")
+    for name in ("checkpoint", "checkpoint_id", "interrupt_before", "interrupt_after", "webhook", "after_seconds"):
+        if getattr(body, name) is not None:
+            raise _unsupported(name, "this server runs the graph from the thread's latest checkpoint only")
+    if body.multitask_strategy not in (None, "reject"):
+        raise _unsupported("multitask_strategy", "only 'reject' (409 when the thread is busy)")
+    resolve_assistant(body.assistant_id)
+
+
+def stream_modes(body: RunCreate) -> list[str]:
+    modes = [body.stream_mode] if isinstance(body.stream_mode, str) else list(body.stream_mode)
+    return list(dict.fromkeys(modes)) or ["values"]
+
+
+def run_config(svc: Services, body: RunCreate) -> dict[str, Any]:
+    """The client's harmless config: tags and a recursion limit capped by the server."""
+    cap = max(25, 2 * svc.settings.max_iterations)
+    out: dict[str, Any] = {"recursion_limit": cap}
+    if body.config is not None:
+        if body.config.recursion_limit is not None:
+            out["recursion_limit"] = min(body.config.recursion_limit, cap)
+        if body.config.tags:
+            out["tags"] = body.config.tags
+    return out
+
+
+async def ensure_thread(svc: Services, principal: Principal, tid: str, if_not_exists: str | None) -> Record:
+    rec = await svc.store.get_thread(principal.tenant, tid)
+    if rec is not None:
+        return rec
+    if if_not_exists != "create" or await svc.redis.exists(svc.keys.thread(tid)):
+        raise not_found("thread", tid)  # absent, or another tenant's
+    return await svc.store.create_thread(principal.tenant, tid, metadata={}, if_exists="raise")
+
+
+async def launch(
+    svc: Services,
+    principal: Principal,
+    tid: str,
+    *,
+    input: Mapping[str, Any] | None = None,
+    resume: Any = None,
+    is_resume: bool = False,
+    target_interrupt: str | None = None,
+    modes: list[str] | None = None,
+    metadata: Mapping[str, Any] | None = None,
+    config: Mapping[str, Any] | None = None,
+) -> Record:
+    """Lock the thread, check what is pending, enqueue. Raises ApiError 403/409 without side effects."""
+    rid = str(uuid7())
+    if not await svc.queue.try_lock(tid, rid):
+        raise ApiError(409, "thread_busy", f"thread {tid} has a run in progress; retry when it ends")
+    try:
+        snap = await svc.graph.aget_state({"configurable": {"thread_id": tid}})
+        pending = list(snap.interrupts)
+        payload: dict[str, Any]
+        decided: list[str] = []
+        if is_resume:
+            resume_map, decided = _resume_map(principal, pending, resume, target_interrupt)
+            payload = {"resume": resume_map}
+        else:
+            if pending:
+                raise ApiError(409, "thread_interrupted",
+                               f"thread {tid} is waiting for a decision on {len(pending)} pending action(s); "
+                               "resume it (command.resume) or decide it via /approvals first")
+            payload = {"input": dict(input or {})}
+        now = now_iso()
+        run: Record = {
+            "run_id": rid, "thread_id": tid, "assistant_id": ASSISTANT_ID, "tenant": principal.tenant,
+            "principal": orjson.dumps(principal.as_dict()).decode(), "created_at": now, "updated_at": now,
+            "status": "pending", "kind": "resume" if is_resume else "input", "payload": dumps(payload).decode(),
+            "stream_modes": orjson.dumps(modes or ["values"]).decode(), "attempt": "0",
+            "metadata": dumps(dict(metadata or {})).decode(), "config": dumps(dict(config or {})).decode(),
+            "multitask_strategy": "reject",
+        }
+        await svc.queue.enqueue(run)
+    except BaseException:
+        await svc.queue.release(tid, rid)
+        raise
+    for iid in decided:
+        await svc.store.mark_decided(principal.tenant, iid, decided_by=principal.as_dict(), run_id=rid)
+    return run
+
+
+def _resume_map(
+    principal: Principal, pending: list[Any], raw: Any, target: str | None
+) -> tuple[dict[str, Any], list[str]]:
+    """``{interrupt_id: resume value}`` for the pending interrupts this resume answers; 403/409 if it may not."""
+    by_id = {i.id: i for i in pending}
+    if not pending:
+        raise ApiError(409, "nothing_to_resume", "the thread has no pending interrupt to resume")
+    if target is not None:
+        if target not in by_id:
+            raise ApiError(409, "already_decided", f"approval {target} is no longer pending")
+        answers = {target: raw}
+    elif isinstance(raw, Mapping) and raw and all(k in by_id for k in raw):
+        answers = dict(raw)
+    elif len(pending) == 1:
+        answers = {pending[0].id: raw}
+    else:
+        raise ApiError(409, "ambiguous_resume",
+                       f"{len(pending)} interrupts are pending: resume with {{interrupt_id: value}}",
+                       field="command.resume")
+    out: dict[str, Any] = {}
+    for iid, answer in answers.items():
+        value = by_id[iid].value
+        if isinstance(value, Mapping) and "approval" in value:
+            ok, why = may_decide(principal, value)
+            if not ok:
+                raise ApiError(403, "forbidden", f"you may not decide this action: {why}")
+        out[iid] = resume_value(answer, principal)
+    return out, list(answers)
