@@ -15,7 +15,7 @@ run: install
 	.venv/bin/warden dev
 
 test: install
-	.venv/bin/warden services up --no-model
+	.venv/bin/warden services up
 	.venv/bin/lint-imports
 	.venv/bin/python -m pytest -q $(PYTEST_ARGS)
 

@@ -148,7 +148,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return int(args.func(args) or 0)
+    try:
+        return int(args.func(args) or 0)
+    except Exception as exc:
+        # Expected operational failures (a service that will not start, a database it cannot open) are
+        # reported in one line; anything else is a bug and keeps its traceback.
+        from devstack import DevstackError
+        from sqlalchemy.exc import SQLAlchemyError
+
+        if isinstance(exc, DevstackError | SQLAlchemyError | OSError):
+            print(f"warden: {exc}", file=sys.stderr)
+            return 1
+        raise
 
 
 if __name__ == "__main__":

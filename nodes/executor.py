@@ -67,15 +67,18 @@ def execute_call(state: State, config: RunnableConfig, call: dict[str, Any]) -> 
     deps = deps_of(config)
     principal = Principal(**state["requester"])
     step = call["step"]
+    thread_id = str(config.get("configurable", {}).get("thread_id", "-"))
+    key = idempotency_key(f"{thread_id}/turn-{state.get('turn', 0)}", step, call["tool"], call["version"],
+                          call["args"])
     with Session(deps.engine) as session:
-        checked = deps.registry.validate(session, principal, call["tool"], call["version"], call["args"])
+        # With the key, a step whose effect already committed (crash before the checkpoint) replays instead
+        # of failing invariants that its own effect changed ("already refunded").
+        checked = deps.registry.validate(session, principal, call["tool"], call["version"], call["args"],
+                                         idempotency_key=key)
     results = list(state.get("results", []))
     if isinstance(checked, ToolError):
         results.append(_result(step, call, status="error", error=checked.model_dump()))
         return {"results": results, "cursor": step + 1, "pending": None}
-    thread_id = str(config.get("configurable", {}).get("thread_id", "-"))
-    key = idempotency_key(f"{thread_id}/turn-{state.get('turn', 0)}", step, call["tool"], call["version"],
-                          call["args"])
     outcome = deps.registry.execute(deps.engine, checked, principal=principal, idempotency_key=key,
                                     thread_id=thread_id, step=step, approved_by=call.get("approved_by"))
     if outcome.ok:
