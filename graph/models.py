@@ -21,7 +21,7 @@ from pydantic import BaseModel
 from graph.scripted import ScriptedChatModel
 from graph.settings import Settings
 from nodes.context import PlannerModel, PlannerOutput
-from nodes.plan import output_schema
+from nodes.plan import from_model_output, output_schema
 from tools.spec import ToolSpec
 
 
@@ -36,17 +36,18 @@ class StructuredPlanner:
     def plan(
         self, messages: list[BaseMessage], catalogue: list[ToolSpec], config: RunnableConfig | None = None
     ) -> PlannerOutput:
-        schema = output_schema(catalogue)
-        if schema not in self._bound:
-            self._bound[schema] = self.model.with_structured_output(schema, method="json_schema", include_raw=True)
         try:
+            schema = output_schema(catalogue)
+            if schema not in self._bound:
+                self._bound[schema] = self.model.with_structured_output(
+                    schema, method="json_schema", include_raw=True)
             out = self._bound[schema].invoke(messages, config)
         except Exception as exc:  # noqa: BLE001 - a failed model call is a planning error value, never a crash
             return PlannerOutput(parsed=None, raw=None, error=f"{type(exc).__name__}: {exc}"[:500])
         parsed = out.get("parsed")
         raw = out.get("raw") if isinstance(out.get("raw"), AIMessage) else None
         if isinstance(parsed, BaseModel):
-            return PlannerOutput(parsed=parsed.model_dump(by_alias=True), raw=raw)
+            return PlannerOutput(parsed=from_model_output(parsed.model_dump(exclude_none=True)), raw=raw)
         error = out.get("parsing_error")
         return PlannerOutput(parsed=None, raw=raw, error=str(error)[:500] if error else "no structured output")
 

@@ -61,8 +61,21 @@ def pydantic_errors(exc: ValidationError, prefix: str) -> list[dict[str, Any]]:
 
 
 class _Ref(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
-    ref: str = Field(alias="$ref", max_length=40, pattern=r"^step[1-9]\.[a-z_]{1,30}$")
+    """The model-facing form of a reference, ``{"ref": "step1.email"}``; a property literally named ``$ref``
+    would be taken for a JSON-schema reference by schema tooling. ``from_model_output`` maps it to ``$ref``."""
+
+    model_config = ConfigDict(extra="forbid")
+    ref: str = Field(max_length=40, pattern=r"^step[1-9]\.[a-z_]{1,30}$")
+
+
+def from_model_output(plan: dict[str, Any]) -> dict[str, Any]:
+    """Turn a structured-output plan into the public shape: ``{"ref": x}`` argument values become ``{"$ref": x}``."""
+    for step in plan.get("steps", []):
+        args = step.get("args")
+        if isinstance(args, dict):
+            step["args"] = {k: ({REF_KEY: v["ref"]} if isinstance(v, dict) and set(v) == {"ref"} else v)
+                            for k, v in args.items()}
+    return plan
 
 
 _SCHEMAS: dict[tuple[tuple[str, int], ...], type[BaseModel]] = {}  # pure memo: same catalogue, same schema
