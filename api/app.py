@@ -13,7 +13,7 @@ from redis.asyncio import Redis
 from starlette.responses import Response
 
 from api.auth import AuthMiddleware, CurrentPrincipal, TokenVerifier
-from api.deps import Services, json_response
+from api.deps import Services, Svc, json_response
 from api.errors import install_error_handlers
 from api.keys import Keys
 from api.limits import BodyLimitMiddleware
@@ -63,9 +63,11 @@ def create_app(settings: Settings, runtime_factory: RuntimeFactory | None = None
         app.include_router(module.router)
 
     @app.get("/info", tags=["meta"])
-    async def info(_: CurrentPrincipal) -> Response:
-        return json_response({"version": VERSION, "flags": {"assistants": True, "crons": False,
-                                                            "langsmith": False, "strict_resume": True}})
+    async def info(_: CurrentPrincipal, svc: Svc) -> Response:
+        """Server version and capabilities; ``worker_id`` names this process in run records."""
+        return json_response({"version": VERSION, "worker_id": svc.workers.wid,
+                              "flags": {"assistants": True, "crons": False, "langsmith": False,
+                                        "strict_resume": True}})
 
     app.add_middleware(AuthMiddleware, verifier=TokenVerifier(settings))
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)

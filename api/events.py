@@ -12,6 +12,7 @@ is ``metadata`` ``{run_id, attempt}``, failures send ``error`` ``{error, message
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator, Collection
 from typing import Any
 
@@ -21,6 +22,7 @@ from redis.asyncio import Redis
 
 from api.keys import Keys
 
+log = logging.getLogger("warden.events")
 TERMINAL = frozenset({"success", "error", "timeout", "interrupted"})
 ALWAYS = frozenset({"metadata", "error", "end"})
 HEARTBEAT = b": heartbeat\r\n\r\n"
@@ -28,21 +30,37 @@ Event = tuple[str, str, bytes]  # (stream id, event name, JSON data)
 
 
 class Publisher:
-    """Appends one run's events; sets the stream's TTL on the first append."""
+    """Appends one run's events in order without holding up the graph: ``publish`` buffers, one background
+    task per run sends the buffer as a pipeline; ``drain`` waits until everything is in Redis."""
 
     def __init__(self, redis: Redis, keys: Keys, rid: str, *, ttl_s: int) -> None:
         self.redis, self.key, self.ttl_s = redis, keys.run_events(rid), ttl_s
+        self._buf: list[tuple[str, bytes]] = []
+        self._task: asyncio.Task[None] | None = None
         self._expiry_set = False
 
-    async def publish(self, event: str, data: bytes) -> None:
-        if self._expiry_set:
-            await self.redis.xadd(self.key, {"e": event, "d": data}, maxlen=10_000, approximate=True)
-            return
-        async with self.redis.pipeline(transaction=False) as p:
-            p.xadd(self.key, {"e": event, "d": data}, maxlen=10_000, approximate=True)
-            p.expire(self.key, self.ttl_s)
-            await p.execute()
-        self._expiry_set = True
+    def publish(self, event: str, data: bytes) -> None:
+        self._buf.append((event, data))
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._flush())
+
+    async def _flush(self) -> None:
+        while self._buf:
+            batch, self._buf = self._buf, []
+            try:
+                async with self.redis.pipeline(transaction=False) as p:
+                    for event, data in batch:
+                        p.xadd(self.key, {"e": event, "d": data}, maxlen=10_000, approximate=True)
+                    if not self._expiry_set:
+                        p.expire(self.key, self.ttl_s)
+                    await p.execute()
+                self._expiry_set = True
+            except Exception:
+                log.exception("could not publish %d events to %s", len(batch), self.key)
+
+    async def drain(self) -> None:
+        while self._task is not None and not self._task.done():
+            await asyncio.shield(self._task)
 
 
 async def tail(
@@ -121,12 +139,16 @@ async def sse_frames(events: AsyncIterator[Event | None], modes: Collection[str]
 
 
 async def wait_result(redis: Redis, keys: Keys, rid: str) -> bytes:
-    """Block until the run ends; its stored result (final values + ``__interrupt__``, or ``__error__``)."""
-    async for ev in tail(redis, keys, rid, block_ms=5_000):
-        if ev is not None and ev[1] == "end":
-            break
-    result = await redis.hget(keys.run(rid), "result")
-    return result.encode() if result else b"{}"
+    """Block until the run ends; its result (final values + ``__interrupt__``, or ``__error__``). Waits on the
+    run's one-entry ``done`` stream, so a waiter wakes once, not on every event."""
+    key = keys.run_done(rid)
+    while True:
+        reply = await redis.xread({key: "0"}, block=5_000, count=1)
+        if reply:
+            return str(reply[0][1][0][1].get("r") or "{}").encode()
+        status, result = await redis.hmget(keys.run(rid), ["status", "result"])
+        if status is None or status in TERMINAL:  # ended, but its done entry is gone (expired or deleted)
+            return result.encode() if result else b"{}"
 
 
 async def keepalive_body(result: asyncio.Future[bytes] | asyncio.Task[bytes]) -> AsyncIterator[bytes]:

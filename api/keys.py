@@ -10,6 +10,7 @@
     P:approval:{interrupt_id}      hash   approval index entry: tenant, thread_id, run_id, status, value, ...
     P:run:{rid}                    hash   run record: status, attempt, worker, principal, payload, result, ...
     P:run:{rid}:events             stream the run's stream events (fields e=event, d=JSON data)
+    P:run:{rid}:done               stream one entry when the run ends (s=status, r=result): what waiters block on
     P:queue                        list   "{rid} {tid}" entries waiting for a worker (LPUSH / BLMOVE RIGHT)
     P:workers                      set    live worker-process ids
     P:worker:{wid}                 string the process's lease (PX run_lease_s, refreshed every lease/3)
@@ -55,6 +56,9 @@ class Keys:
 
     def run_events(self, rid: str) -> str:
         return f"{self.prefix}:run:{rid}:events"
+
+    def run_done(self, rid: str) -> str:
+        return f"{self.prefix}:run:{rid}:done"
 
     @property
     def queue(self) -> str:

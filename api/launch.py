@@ -64,13 +64,13 @@ def run_config(svc: Services, body: RunCreate) -> dict[str, Any]:
     return out
 
 
-async def ensure_thread(svc: Services, principal: Principal, tid: str, if_not_exists: str | None) -> Record:
-    rec = await svc.store.get_thread(principal.tenant, tid)
-    if rec is not None:
-        return rec
-    if if_not_exists != "create" or await svc.redis.exists(svc.keys.thread(tid)):
-        raise not_found("thread", tid)  # absent, or another tenant's
-    return await svc.store.create_thread(principal.tenant, tid, metadata={}, if_exists="raise")
+async def ensure_thread(svc: Services, principal: Principal, tid: str) -> None:
+    """``if_not_exists="create"``: create the caller's thread unless it exists (another tenant's: 404)."""
+    if await svc.store.get_thread(principal.tenant, tid) is not None:
+        return
+    if await svc.redis.exists(svc.keys.thread(tid)):
+        raise not_found("thread", tid)
+    await svc.store.create_thread(principal.tenant, tid, metadata={}, if_exists="do_nothing")
 
 
 async def launch(
@@ -86,33 +86,37 @@ async def launch(
     metadata: Mapping[str, Any] | None = None,
     config: Mapping[str, Any] | None = None,
 ) -> Record:
-    """Lock the thread, check what is pending, enqueue. Raises ApiError 403/409 without side effects."""
-    rid = str(uuid7())
+    """Check what is pending and enqueue, holding the thread lock. Raises ApiError 403/404/409, no side effects.
+
+    New input is one atomic script (tenant, lock, parked-thread check from the thread record, enqueue); a resume
+    reads the checkpoint's pending interrupts (their ids and approval blocks) under the lock first."""
+    rid, now = str(uuid7()), now_iso()
+    run: Record = {
+        "run_id": rid, "thread_id": tid, "assistant_id": ASSISTANT_ID, "tenant": principal.tenant,
+        "principal": orjson.dumps(principal.as_dict()).decode(), "created_at": now, "updated_at": now,
+        "status": "pending", "kind": "resume" if is_resume else "input", "attempt": "0",
+        "stream_modes": orjson.dumps(modes or ["values"]).decode(), "multitask_strategy": "reject",
+        "metadata": dumps(dict(metadata or {})).decode(), "config": dumps(dict(config or {})).decode(),
+    }
+    if not is_resume:
+        run["payload"] = dumps({"input": dict(input or {})}).decode()
+        outcome = await svc.queue.enqueue_input(run)
+        if outcome == "not_found":
+            raise not_found("thread", tid)
+        if outcome == "busy":
+            raise _busy(tid)
+        if outcome == "interrupted":
+            raise ApiError(409, "thread_interrupted",
+                           f"thread {tid} is waiting for a decision on a pending action; resume it "
+                           "(command.resume) or decide it via /approvals first")
+        return run
+    await svc.store.require_thread(principal.tenant, tid)
     if not await svc.queue.try_lock(tid, rid):
-        raise ApiError(409, "thread_busy", f"thread {tid} has a run in progress; retry when it ends")
+        raise _busy(tid)
     try:
         snap = await svc.graph.aget_state({"configurable": {"thread_id": tid}})
-        pending = list(snap.interrupts)
-        payload: dict[str, Any]
-        decided: list[str] = []
-        if is_resume:
-            resume_map, decided = _resume_map(principal, pending, resume, target_interrupt)
-            payload = {"resume": resume_map}
-        else:
-            if pending:
-                raise ApiError(409, "thread_interrupted",
-                               f"thread {tid} is waiting for a decision on {len(pending)} pending action(s); "
-                               "resume it (command.resume) or decide it via /approvals first")
-            payload = {"input": dict(input or {})}
-        now = now_iso()
-        run: Record = {
-            "run_id": rid, "thread_id": tid, "assistant_id": ASSISTANT_ID, "tenant": principal.tenant,
-            "principal": orjson.dumps(principal.as_dict()).decode(), "created_at": now, "updated_at": now,
-            "status": "pending", "kind": "resume" if is_resume else "input", "payload": dumps(payload).decode(),
-            "stream_modes": orjson.dumps(modes or ["values"]).decode(), "attempt": "0",
-            "metadata": dumps(dict(metadata or {})).decode(), "config": dumps(dict(config or {})).decode(),
-            "multitask_strategy": "reject",
-        }
+        resume_map, decided = _resume_map(principal, list(snap.interrupts), resume, target_interrupt)
+        run["payload"] = dumps({"resume": resume_map}).decode()
         await svc.queue.enqueue(run)
     except BaseException:
         await svc.queue.release(tid, rid)
@@ -120,6 +124,10 @@ async def launch(
     for iid in decided:
         await svc.store.mark_decided(principal.tenant, iid, decided_by=principal.as_dict(), run_id=rid)
     return run
+
+
+def _busy(tid: str) -> ApiError:
+    return ApiError(409, "thread_busy", f"thread {tid} has a run in progress; retry when it ends")
 
 
 def _resume_map(

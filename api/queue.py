@@ -18,6 +18,9 @@ from api import scripts
 from api.keys import Keys, entry, now_iso, now_ms
 
 
+BUSY = {"error": "ThreadBusy", "message": "another run holds the thread"}
+
+
 class RunQueue:
     def __init__(self, redis: Redis, keys: Keys, *, ttl_s: int, lease_s: float) -> None:
         self.redis, self.keys, self.ttl_s = redis, keys, ttl_s
@@ -29,6 +32,7 @@ class RunQueue:
         self._finish = redis.register_script(scripts.FINISH)
         self._cancel = redis.register_script(scripts.CANCEL)
         self._requeue = redis.register_script(scripts.REQUEUE)
+        self._enqueue_input = redis.register_script(scripts.ENQUEUE_INPUT)
 
     # --- thread locks --------------------------------------------------------------------------------------
     async def try_lock(self, tid: str, rid: str) -> bool:
@@ -56,10 +60,33 @@ class RunQueue:
             p.lpush(k.queue, entry(rid, tid))
             await p.execute()
 
+    async def enqueue_input(self, run: Mapping[str, str]) -> str:
+        """New input in one atomic step: 'ok', or why not: 'busy', 'interrupted', 'not_found'."""
+        k, rid, tid = self.keys, run["run_id"], run["thread_id"]
+        args: list[str | int] = [rid, run["tenant"], self.pending_lock_ms, self.ttl_s, now_ms(), now_iso(),
+                                 entry(rid, tid)]
+        for field, value in run.items():
+            args += [field, value]
+        res = await self._enqueue_input(
+            keys=[k.thread_lock(tid), k.thread(tid), k.run(rid), k.thread_runs(tid), k.queue], args=args)
+        return str(res)
+
+    async def fail_unclaimed(self, rid: str, error: Mapping[str, str]) -> None:
+        """Events for a run that could not start (its record says why)."""
+        k = self.keys
+        end = orjson.dumps({"run_id": rid, "status": "error"})
+        async with self.redis.pipeline(transaction=True) as p:
+            p.xadd(k.run_events(rid), {"e": "error", "d": orjson.dumps(dict(error))})
+            p.xadd(k.run_events(rid), {"e": "end", "d": end})
+            p.xadd(k.run_done(rid), {"s": "error", "r": orjson.dumps({"__error__": dict(error)})})
+            p.expire(k.run_events(rid), self.ttl_s)
+            p.expire(k.run_done(rid), self.ttl_s)
+            await p.execute()
+
     # --- worker side ---------------------------------------------------------------------------------------
     async def claim(self, wid: str, item: str) -> dict[str, str] | str:
         rid, _, tid = item.partition(" ")
-        busy = orjson.dumps({"error": "ThreadBusy", "message": "another run holds the thread"}).decode()
+        busy = orjson.dumps(BUSY).decode()
         res = await self._claim(
             keys=[self.keys.run(rid), self.keys.inflight(wid), self.keys.thread_lock(tid)],
             args=[item, wid, now_iso(), self.lease_ms * 2, rid, busy],
@@ -83,7 +110,7 @@ class RunQueue:
         k, rid, tid = self.keys, run["run_id"], run["thread_id"]
         end = orjson.dumps({"run_id": rid, "status": status})
         done = await self._finish(
-            keys=[k.run(rid), k.thread(tid), k.thread_lock(tid), k.inflight(wid), k.run_events(rid)],
+            keys=[k.run(rid), k.thread(tid), k.thread_lock(tid), k.inflight(wid), k.run_events(rid), k.run_done(rid)],
             args=[wid, run["attempt"], entry(rid, tid), rid, status, now_iso(), result, thread_status, values,
                   interrupts, error, self.ttl_s, end],
         )
@@ -112,6 +139,6 @@ class RunQueue:
         k, rid, tid = self.keys, run["run_id"], run["thread_id"]
         end = orjson.dumps({"run_id": rid, "status": "interrupted"})
         return await self._cancel(
-            keys=[k.run(rid), k.queue, k.thread_lock(tid), k.thread(tid), k.run_events(rid)],
+            keys=[k.run(rid), k.queue, k.thread_lock(tid), k.thread(tid), k.run_events(rid), k.run_done(rid)],
             args=[entry(rid, tid), rid, now_iso(), thread_status, end, self.ttl_s],
         )

@@ -42,7 +42,7 @@ redis.call('HSET', KEYS[1], 'status', 'running', 'worker', ARGV[2], 'updated_at'
 return redis.call('HGETALL', KEYS[1])
 """
 
-# KEYS: run, thread, lock, inflight, events
+# KEYS: run, thread, lock, inflight, events, done
 # ARGV: worker_id, attempt, entry, run_id, status, now, result_json, thread_status, values_json,
 #       interrupts_json, error_json, ttl_s, end_json
 # Fenced: a worker that lost its lease (and whose run was requeued) changes nothing.
@@ -64,10 +64,12 @@ if redis.call('GET', KEYS[3]) == ARGV[4] then redis.call('DEL', KEYS[3]) end
 redis.call('LREM', KEYS[4], 1, ARGV[3])
 redis.call('XADD', KEYS[5], 'MAXLEN', '~', '10000', '*', 'e', 'end', 'd', ARGV[13])
 redis.call('EXPIRE', KEYS[5], ARGV[12])
+redis.call('XADD', KEYS[6], '*', 's', ARGV[5], 'r', ARGV[7])
+redis.call('EXPIRE', KEYS[6], ARGV[12])
 return 1
 """
 
-# KEYS: run, queue, lock, thread, events
+# KEYS: run, queue, lock, thread, events, done
 # ARGV: entry, run_id, now, thread_status, end_json, ttl_s
 # -> 'interrupted' (was pending: cancelled here), 'cancelling' (running: the worker stops at its next step),
 #    the terminal status, or false when the run does not exist.
@@ -85,6 +87,8 @@ if st == 'pending' then
   end
   redis.call('XADD', KEYS[5], 'MAXLEN', '~', '10000', '*', 'e', 'end', 'd', ARGV[5])
   redis.call('EXPIRE', KEYS[5], ARGV[6])
+  redis.call('XADD', KEYS[6], '*', 's', 'interrupted', 'r', '{}')
+  redis.call('EXPIRE', KEYS[6], ARGV[6])
   return 'interrupted'
 end
 if st == 'running' then
@@ -127,4 +131,22 @@ redis.call('EXPIRE', KEYS[1], ARGV[1])
 redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
 redis.call('EXPIRE', KEYS[2], ARGV[1])
 return 1
+"""
+
+# KEYS: lock, thread, run, thread_runs, queue
+# ARGV: run_id, tenant, lock_ttl_ms, ttl_s, score, now, entry, field1, value1, ...
+# A new-input run in one step: 'busy' if the thread is held, 'interrupted' if it is parked at an interrupt,
+# 'not_found' if it is not the tenant's, else the run is recorded and queued ('ok').
+ENQUEUE_INPUT = """
+if redis.call('HGET', KEYS[2], 'tenant') ~= ARGV[2] then return 'not_found' end
+if redis.call('EXISTS', KEYS[1]) == 1 then return 'busy' end
+if redis.call('HGET', KEYS[2], 'status') == 'interrupted' then return 'interrupted' end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
+for i = 8, #ARGV, 2 do redis.call('HSET', KEYS[3], ARGV[i], ARGV[i + 1]) end
+redis.call('EXPIRE', KEYS[3], ARGV[4])
+redis.call('ZADD', KEYS[4], ARGV[5], ARGV[1])
+redis.call('EXPIRE', KEYS[4], ARGV[4])
+redis.call('HSET', KEYS[2], 'status', 'busy', 'updated_at', ARGV[6], 'last_run_id', ARGV[1])
+redis.call('LPUSH', KEYS[5], ARGV[7])
+return 'ok'
 """

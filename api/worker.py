@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import logging
 import random
+import time
 import uuid
 from typing import Any
 
@@ -23,7 +24,7 @@ from redis.asyncio import Redis
 from api.encode import dumps, error_dict, interrupt_dict
 from api.events import Publisher
 from api.keys import Keys
-from api.queue import RunQueue
+from api.queue import BUSY, RunQueue
 from api.runtime import AgentRuntime
 from api.store import Store
 from governance.auth import Principal
@@ -31,6 +32,7 @@ from graph.settings import Settings
 
 log = logging.getLogger("warden.worker")
 INTERNAL_MODES = frozenset({"values", "updates"})
+CANCEL_CHECK_S = 0.2
 
 
 class _Cancelled(Exception):
@@ -128,15 +130,14 @@ class WorkerPool:
         rid = item.partition(" ")[0]
         if isinstance(claimed, str):
             if claimed == "busy":
-                pub = Publisher(self.redis, self.keys, rid, ttl_s=self.queue.ttl_s)
-                await pub.publish("error", orjson.dumps({"error": "ThreadBusy",
-                                                         "message": "another run holds the thread"}))
-                await pub.publish("end", orjson.dumps({"run_id": rid, "status": "error"}))
+                await self.queue.fail_unclaimed(rid, BUSY)
             return
         outcome = await self._execute(claimed)
+        pending = outcome.pop("pending")
         for attempt in range(5):
             try:
-                await self.store.sync_approvals(claimed["tenant"], claimed["thread_id"], rid, outcome.pop("pending"))
+                if pending or claimed["kind"] == "resume":  # only a parked or resumed thread has entries
+                    await self.store.sync_approvals(claimed["tenant"], claimed["thread_id"], rid, pending)
                 await self.queue.finish(self.wid, claimed, **outcome)
                 return
             except Exception:
@@ -163,16 +164,19 @@ class WorkerPool:
         status, error = "success", b"null"
         try:
             inp = await self._input(run, config, attempt)
-            await pub.publish("metadata", orjson.dumps({"run_id": rid, "attempt": attempt}))
+            pub.publish("metadata", orjson.dumps({"run_id": rid, "attempt": attempt}))
+            next_check = time.monotonic() + CANCEL_CHECK_S
             async with asyncio.timeout(self.settings.run_timeout_s):
                 async for mode, chunk in graph.astream(inp, config, context=principal, stream_mode=modes,
                                                        durability="sync"):
                     if mode == "values":
                         latest = chunk
-                        if await self.redis.hget(self.keys.run(rid), "cancel"):
-                            raise _Cancelled
+                        if time.monotonic() >= next_check:  # between steps, at most every CANCEL_CHECK_S
+                            next_check = time.monotonic() + CANCEL_CHECK_S
+                            if await self.redis.hget(self.keys.run(rid), "cancel"):
+                                raise _Cancelled
                     if mode in publish:
-                        await pub.publish(mode, dumps(chunk))
+                        pub.publish(mode, dumps(chunk))
         except _Cancelled:
             status = "interrupted"
         except TimeoutError:
@@ -185,8 +189,8 @@ class WorkerPool:
             log.exception("run %s failed", rid)
             status, error = "error", orjson.dumps(error_dict(exc))
         if status != "success" and error != b"null":
-            with contextlib.suppress(Exception):
-                await pub.publish("error", error)
+            pub.publish("error", error)
+        await pub.drain()
         return await self._outcome(config, status, latest, error)
 
     async def _input(self, run: dict[str, str], config: dict[str, Any], attempt: int) -> Any:

@@ -48,7 +48,8 @@ async def _create(svc: Services, who: Principal, thread_id: str | None, body: Ru
         await svc.store.create_thread(who.tenant, tid, metadata={"stateless": True})
     else:
         tid = check_uuid(thread_id, "thread_id")
-        await ensure_thread(svc, who, tid, body.if_not_exists)
+        if body.if_not_exists == "create":
+            await ensure_thread(svc, who, tid)
     cmd = body.command
     return await launch(svc, who, tid, input=body.input, resume=cmd.resume if cmd else None,
                         is_resume=cmd is not None, modes=stream_modes(body), metadata=body.metadata,
@@ -156,8 +157,11 @@ async def join_run_stream(svc: Svc, who: CurrentPrincipal, request: Request, thr
     rec = await _run_of(svc, who, thread_id, run_id)
     modes: list[str] = []
     for raw in request.query_params.getlist("stream_mode"):
-        parsed = orjson.loads(raw) if raw.startswith("[") else [raw]
-        modes += [str(m) for m in parsed] if isinstance(parsed, list) else []
+        try:
+            parsed = orjson.loads(raw) if raw.startswith("[") else [raw]
+        except orjson.JSONDecodeError:
+            raise ApiError(422, "validation_error", "stream_mode is not valid", field="stream_mode") from None
+        modes += [str(m) for m in parsed if m] if isinstance(parsed, list) else []
     modes = modes or orjson.loads(rec.get("stream_modes") or '["values"]')
     last_id = request.headers.get("last-event-id") or "0"
     return _sse_response(svc, rec, modes, last_id=last_id, cancel_on_disconnect=cancel_on_disconnect)

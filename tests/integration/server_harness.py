@@ -48,6 +48,7 @@ class StandinState(TypedDict, total=False):
     steps_done: int
     decision: dict[str, Any]
     stop_reason: str
+    requester: dict[str, Any]
 
 
 def _request(state: StandinState) -> str:
@@ -57,8 +58,8 @@ def _request(state: StandinState) -> str:
     return ""
 
 
-async def route(state: StandinState) -> dict[str, Any]:
-    return {}
+async def route(state: StandinState, runtime: Runtime[Principal]) -> dict[str, Any]:
+    return {"requester": runtime.context.as_dict()}  # who asked; a resume runs as the approver
 
 
 def next_node(state: StandinState) -> str:
@@ -96,7 +97,7 @@ async def fail(state: StandinState) -> dict[str, Any]:
 async def approval(state: StandinState, runtime: Runtime[Principal]) -> dict[str, Any]:
     words = _request(state).split()
     amount = int(words[1]) if len(words) > 1 and words[1].isdigit() else 100
-    who = runtime.context
+    who = Principal(**state["requester"])
     args = {"order_id": "ord_1", "amount_cents": amount}
     roles = ["finance", "admin"] if amount > 50_000 else ["support_lead", "finance", "admin"]
     decision = interrupt({
@@ -167,10 +168,11 @@ def free_port() -> int:
 
 
 class ServerProcess:
-    def __init__(self, *, redis_url: str, prefix: str, data_dir: Path, env: dict[str, str] | None = None) -> None:
+    def __init__(self, *, redis_url: str, prefix: str, data_dir: Path, env: dict[str, str] | None = None,
+                 graph: str | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        graph = os.environ.get("WARDEN_TEST_GRAPH", "standin")
+        graph = graph or os.environ.get("WARDEN_TEST_GRAPH", "standin")
         self.env = {
             **os.environ,
             "WARDEN_ENV": "test",
@@ -182,10 +184,13 @@ class ServerProcess:
             "WARDEN_MODEL_PROVIDER": "scripted",
             "WARDEN_CHECKPOINT_TTL_MINUTES": "60",
             "PYTHONPATH": str(ROOT),
+            "PYTHONDONTWRITEBYTECODE": "",  # let the server cache bytecode: start-up in ~2 s instead of ~8 s
             **({"WARDEN_RUNTIME_FACTORY": "tests.integration.server_harness:open_standin_runtime"}
                if graph == "standin" else {}),
             **(env or {}),
         }
+        if graph != "standin":
+            self.env.pop("WARDEN_RUNTIME_FACTORY", None)
         self.log_path = data_dir / f"server-{self.port}.log"
         self.proc: subprocess.Popen[bytes] | None = None
 

@@ -1,0 +1,130 @@
+"""Two server processes sharing one Redis: a run parked on A is listed and approved through B and seen
+finished from A; a run executing on one process is streamed from the other; a process killed with SIGKILL
+mid-run has the run requeued by the survivor after the lease and continued from its last checkpoint."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import redis
+from langgraph_sdk import get_client
+
+from tests.integration.server_harness import ServerProcess, auth, redis_url, token
+
+pytestmark = [pytest.mark.integration,
+              pytest.mark.skipif(os.environ.get("WARDEN_TEST_GRAPH") == "real", reason="stand-in graph behaviour")]
+__all__ = ["redis_url"]
+
+ALICE = token("acme", "alice", ("support_agent",))
+BOB_LEAD = token("acme", "bob", ("support_lead",))
+LEASE_S = 2.0
+
+
+def msg(text: str) -> dict[str, Any]:
+    return {"messages": [{"role": "user", "content": text}]}
+
+
+@pytest.fixture(scope="module")
+def pair(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServerProcess, ServerProcess]]:
+    prefix = f"wtest{uuid.uuid4().hex[:10]}"
+    env = {"WARDEN_RUN_LEASE_S": str(LEASE_S), "WARDEN_WORKER_CONCURRENCY": "2"}
+    data: Path = tmp_path_factory.mktemp("pair")
+    a = ServerProcess(redis_url=redis_url, prefix=prefix, data_dir=data, env=env)
+    b = ServerProcess(redis_url=redis_url, prefix=prefix, data_dir=data, env=env)
+    a.start()
+    try:
+        b.start()
+    except Exception:
+        a.stop()
+        raise
+    yield a, b
+    a.stop()
+    b.stop()
+
+
+def worker_id(server: ServerProcess) -> str:
+    return str(httpx.get(f"{server.url}/info", headers=auth(ALICE)).json()["worker_id"])
+
+
+async def test_park_on_a_approve_on_b_visible_on_a(pair: tuple[ServerProcess, ServerProcess]) -> None:
+    a, b = pair
+    async with get_client(url=a.url, headers=auth(ALICE)) as alice_a:
+        tid = (await alice_a.threads.create())["thread_id"]
+        out = await alice_a.runs.wait(tid, "warden", input=msg("refund 4200"))
+        assert isinstance(out, dict)
+        iid = out["__interrupt__"][0]["id"]
+    listed = httpx.get(f"{b.url}/approvals", headers=auth(BOB_LEAD)).json()
+    assert any(x["id"] == iid and x["thread_id"] == tid for x in listed)
+    r = httpx.post(f"{b.url}/approvals/{iid}?wait=true", json={"decision": "accept"}, headers=auth(BOB_LEAD),
+                   timeout=30)
+    assert r.status_code == 200, r.text
+    assert r.json()["result"]["messages"][-1]["content"] == "refund issued by bob"
+    async with get_client(url=a.url, headers=auth(ALICE)) as alice_a:
+        thread = await alice_a.threads.get(tid)
+        assert thread["status"] == "idle"
+        assert thread["values"]["messages"][-1]["content"] == "refund issued by bob"
+        runs = await alice_a.runs.list(tid)
+        assert [x["status"] for x in runs] == ["success", "success"]
+        state = await alice_a.threads.get_state(tid)
+        assert state["next"] == [] and state["interrupts"] == []
+
+
+async def test_stream_from_the_other_process(pair: tuple[ServerProcess, ServerProcess], redis_url: str) -> None:
+    a, b = pair
+    wid_b = worker_id(b)
+    r = redis.Redis.from_url(redis_url, decode_responses=True)
+    executors = []
+    async with get_client(url=a.url, headers=auth(ALICE)) as on_a, get_client(url=b.url, headers=auth(ALICE)) as on_b:
+        for _ in range(6):
+            tid = (await on_a.threads.create())["thread_id"]
+            run = await on_a.runs.create(tid, "warden", input=msg("slow 0.2 steps 2"),
+                                         stream_mode=["values", "updates"])
+            events = [p.event async for p in on_b.runs.join_stream(tid, run["run_id"])]
+            assert events[0] == "metadata" and events[-1] == "end" and "updates" in events
+            executors.append(r.hget(f"{a.env['WARDEN_SERVER_KEY_PREFIX']}:run:{run['run_id']}", "worker"))
+    assert set(executors) - {wid_b}, "no run executed on A while streamed from B"
+    r.close()
+
+
+async def test_sigkill_mid_run_is_requeued_and_continued(pair: tuple[ServerProcess, ServerProcess],
+                                                        redis_url: str) -> None:
+    a, b = pair
+    prefix = a.env["WARDEN_SERVER_KEY_PREFIX"]
+    by_wid = {worker_id(a): a, worker_id(b): b}
+    r = redis.Redis.from_url(redis_url, decode_responses=True)
+    async with get_client(url=a.url, headers=auth(ALICE)) as client:
+        tid = (await client.threads.create())["thread_id"]
+        run = await client.runs.create(tid, "warden", input=msg("slow 0.5 steps 8"))
+        rid = run["run_id"]
+        for _ in range(100):
+            await asyncio.sleep(0.1)
+            state = await client.threads.get_state(tid)
+            if state["values"].get("steps_done", 0) >= 2:
+                break
+        victim = by_wid[r.hget(f"{prefix}:run:{rid}", "worker") or ""]
+        survivor = b if victim is a else a
+        victim.kill()
+    async with get_client(url=survivor.url, headers=auth(ALICE)) as client:
+        events = [(p.event, p.data) async for p in client.runs.join_stream(tid, rid, stream_mode="values")]
+        metas = [d for e, d in events if e == "metadata"]
+        assert [m["attempt"] for m in metas] == [1, 2]
+        resumed_values = [d for e, d in events if e == "values"][len([1 for e, _ in events[: events.index(
+            ("metadata", metas[1]))] if e == "values"]):]
+        assert resumed_values[0].get("steps_done", 0) >= 2, "attempt 2 did not continue from the checkpoint"
+        assert events[-1][1]["status"] == "success"
+        final = await client.runs.get(tid, rid)
+        assert final["status"] == "success"
+        state = await client.threads.get_state(tid)
+        assert state["values"]["steps_done"] == 8
+        assert state["values"]["messages"][-1]["content"] == "slept 8 steps"
+        assert (await client.threads.get(tid))["status"] == "idle"
+    assert r.hget(f"{prefix}:run:{rid}", "attempt") == "2"
+    r.close()
+    victim.start()  # leave the pair whole for any later test
