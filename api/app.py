@@ -36,8 +36,9 @@ def create_app(settings: Settings, runtime_factory: RuntimeFactory | None = None
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         runtime = await factory(settings)
+        # socket_timeout above the longest BLOCK (5 s) this server issues; redis-py's default is 5 s
         redis = Redis.from_url(settings.effective_redis_url, decode_responses=True, socket_keepalive=True,
-                               health_check_interval=30)
+                               socket_timeout=30, socket_connect_timeout=5, health_check_interval=30)
         ttl_s = settings.checkpoint_ttl_minutes * 60
         store = Store(redis, keys, ttl_s=ttl_s)
         queue = RunQueue(redis, keys, ttl_s=ttl_s, lease_s=settings.run_lease_s)

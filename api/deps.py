@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import typing
 import uuid
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -36,6 +38,15 @@ class Services:
     @property
     def graph(self) -> Any:
         return self.runtime.graph
+
+    @functools.cached_property
+    def input_keys(self) -> frozenset[str] | None:
+        """The keys the graph accepts as input (its input schema), or None if it does not say."""
+        schema = getattr(getattr(self.graph, "builder", None), "input_schema", None)
+        try:
+            return frozenset(typing.get_type_hints(schema)) if schema is not None else None
+        except Exception:
+            return None
 
 
 def services(request: Request) -> Services:

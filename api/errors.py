@@ -6,7 +6,7 @@ Tree::
       - client faults: 400 invalid_json, 401 unauthorized/invalid_token/token_expired, 403 forbidden,
         404 not_found, 405 method_not_allowed, 409 conflict/thread_busy/nothing_to_resume/..., 413
         body_too_large, 422 validation_error/unsupported
-      - server faults: 500 internal_error (logged with the trace, never returned), 503 unavailable
+      - server faults: 500 internal_error (logged with the trace, never returned), 503 unavailable (Redis down)
 
 Every other exception reaching the app is an internal fault: logged with its stack trace, answered with a
 structured 500 that says nothing about the cause.
@@ -21,6 +21,7 @@ from typing import Any
 import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from redis.exceptions import RedisError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
@@ -112,10 +113,16 @@ def install_error_handlers(app: FastAPI) -> None:
         assert isinstance(exc, RequestValidationError)
         return error_response(validation_error(exc))
 
+    async def on_redis(request: Request, exc: Exception) -> Response:
+        log.error("redis unavailable on %s %s: %s", request.method, request.url.path, exc)
+        return error_response(ApiError(503, "unavailable", "the run store is unavailable; retry shortly",
+                                       headers={"Retry-After": "2"}))
+
     async def on_internal(request: Request, exc: Exception) -> Response:
         log.exception("internal error on %s %s", request.method, request.url.path, exc_info=exc)
         return error_response(ApiError(500, "internal_error", "internal error; see the server log"))
 
     app.add_exception_handler(StarletteHTTPException, on_api_error)
     app.add_exception_handler(RequestValidationError, on_validation)
+    app.add_exception_handler(RedisError, on_redis)
     app.add_exception_handler(Exception, on_internal)

@@ -26,6 +26,8 @@ log = logging.getLogger("warden.events")
 TERMINAL = frozenset({"success", "error", "timeout", "interrupted"})
 ALWAYS = frozenset({"metadata", "error", "end"})
 HEARTBEAT = b": heartbeat\r\n\r\n"
+STREAM_FAILED = orjson.dumps({"error": "StreamError", "message": "the run's events could not be read; join it again"})
+STREAM_FAILED_JSON = b'{"__error__":' + STREAM_FAILED + b"}"
 Event = tuple[str, str, bytes]  # (stream id, event name, JSON data)
 
 
@@ -123,19 +125,24 @@ class _MessageAssembler:
 
 
 async def sse_frames(events: AsyncIterator[Event | None], modes: Collection[str]) -> AsyncIterator[bytes]:
-    """Render tailed events as SSE, keeping the modes the client asked for."""
+    """Render tailed events as SSE, keeping the modes the client asked for. If reading Redis fails mid-stream
+    the client gets an ``error`` event (the status line is already sent) and can join the run again."""
     wanted = set(modes) | ALWAYS
     assembler = _MessageAssembler() if "messages" in wanted and "messages-tuple" not in wanted else None
-    async for ev in events:
-        if ev is None:
-            yield HEARTBEAT
-            continue
-        sid, name, data = ev
-        if name == "messages" and assembler is not None:
-            for frame in assembler.frames(data, sid):
-                yield frame
-        elif name in wanted or (name == "messages" and "messages-tuple" in wanted):
-            yield _sse(name, data, sid)
+    try:
+        async for ev in events:
+            if ev is None:
+                yield HEARTBEAT
+                continue
+            sid, name, data = ev
+            if name == "messages" and assembler is not None:
+                for frame in assembler.frames(data, sid):
+                    yield frame
+            elif name in wanted or (name == "messages" and "messages-tuple" in wanted):
+                yield _sse(name, data, sid)
+    except Exception:
+        log.exception("reading run events failed")
+        yield _sse("error", STREAM_FAILED, "")
 
 
 async def wait_result(redis: Redis, keys: Keys, rid: str) -> bytes:
@@ -157,7 +164,11 @@ async def keepalive_body(result: asyncio.Future[bytes] | asyncio.Task[bytes]) ->
         while True:
             done, _ = await asyncio.wait({result}, timeout=5.0)
             if done:
-                yield result.result()
+                try:
+                    yield result.result()
+                except Exception:  # the status line is sent: report in the body, like a failed run
+                    log.exception("waiting for a run failed")
+                    yield STREAM_FAILED_JSON
                 return
             yield b"\n"
     finally:

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import orjson
+from langchain_core.messages import convert_to_messages
 from langchain_core.utils.uuid import uuid7
 
 from api.approvals import may_decide, resume_value
@@ -45,6 +46,26 @@ def validate_create(body: RunCreate) -> None:
     if body.multitask_strategy not in (None, "reject"):
         raise _unsupported("multitask_strategy", "only 'reject' (409 when the thread is busy)")
     resolve_assistant(body.assistant_id)
+
+
+def check_input(svc: Services, value: Mapping[str, Any]) -> None:
+    """Refuse input the graph would choke on (and that would poison the thread's checkpoint): unknown keys,
+    messages that are not messages."""
+    allowed = svc.input_keys
+    for key in value:
+        if allowed is not None and key not in allowed:
+            raise ApiError(422, "validation_error", f"input.{key} is not an input of this graph "
+                           f"(accepted: {', '.join(sorted(allowed))})", field=f"input.{key}")
+    if "messages" in value:
+        messages = value["messages"]
+        if not isinstance(messages, list):
+            raise ApiError(422, "validation_error", "input.messages must be a list", field="input.messages")
+        for i, m in enumerate(messages):
+            try:
+                convert_to_messages([m])
+            except Exception:
+                raise ApiError(422, "validation_error", f"input.messages.{i} is not a message "
+                               "({role|type, content})", field=f"input.messages.{i}") from None
 
 
 def stream_modes(body: RunCreate) -> list[str]:
@@ -99,6 +120,7 @@ async def launch(
         "metadata": dumps(dict(metadata or {})).decode(), "config": dumps(dict(config or {})).decode(),
     }
     if not is_resume:
+        check_input(svc, input or {})
         run["payload"] = dumps({"input": dict(input or {})}).decode()
         outcome = await svc.queue.enqueue_input(run)
         if outcome == "not_found":

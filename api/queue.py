@@ -58,6 +58,7 @@ class RunQueue:
             p.hset(k.thread(tid), mapping={"status": "busy", "updated_at": now_iso(), "last_run_id": rid})
             p.pexpire(k.thread_lock(tid), self.pending_lock_ms)
             p.lpush(k.queue, entry(rid, tid))
+            p.expire(k.queue, self.ttl_s)
             await p.execute()
 
     async def enqueue_input(self, run: Mapping[str, str]) -> str:
@@ -89,7 +90,7 @@ class RunQueue:
         busy = orjson.dumps(BUSY).decode()
         res = await self._claim(
             keys=[self.keys.run(rid), self.keys.inflight(wid), self.keys.thread_lock(tid)],
-            args=[item, wid, now_iso(), self.lease_ms * 2, rid, busy],
+            args=[item, wid, now_iso(), self.lease_ms * 2, rid, busy, self.ttl_s],
         )
         if isinstance(res, list):
             return dict(zip(res[::2], res[1::2], strict=True))

@@ -18,7 +18,7 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[
 return 0
 """
 
-# KEYS: run, inflight, lock   ARGV: entry, worker_id, now, lock_ttl_ms, run_id, busy_error_json
+# KEYS: run, inflight, lock   ARGV: entry, worker_id, now, lock_ttl_ms, run_id, busy_error_json, ttl_s
 # -> HGETALL of the claimed run, or a status string when the entry is skipped.
 CLAIM = """
 local st = redis.call('HGET', KEYS[1], 'status')
@@ -37,6 +37,7 @@ if holder and holder ~= ARGV[5] then
   return 'busy'
 end
 redis.call('SET', KEYS[3], ARGV[5], 'PX', ARGV[4])
+redis.call('EXPIRE', KEYS[2], ARGV[7])
 redis.call('HINCRBY', KEYS[1], 'attempt', 1)
 redis.call('HSET', KEYS[1], 'status', 'running', 'worker', ARGV[2], 'updated_at', ARGV[3])
 return redis.call('HGETALL', KEYS[1])
@@ -148,5 +149,6 @@ redis.call('ZADD', KEYS[4], ARGV[5], ARGV[1])
 redis.call('EXPIRE', KEYS[4], ARGV[4])
 redis.call('HSET', KEYS[2], 'status', 'busy', 'updated_at', ARGV[6], 'last_run_id', ARGV[1])
 redis.call('LPUSH', KEYS[5], ARGV[7])
+redis.call('EXPIRE', KEYS[5], ARGV[4])
 return 'ok'
 """

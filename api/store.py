@@ -91,9 +91,6 @@ class Store:
             raise not_found("thread", tid)
         return rec
 
-    async def set_thread_status(self, tid: str, status: str) -> None:
-        await self.redis.hset(self.keys.thread(tid), mapping={"status": status, "updated_at": now_iso()})
-
     async def search_threads(
         self,
         tenant: str,
@@ -131,7 +128,7 @@ class Store:
         async with self.redis.pipeline(transaction=True) as p:
             p.delete(k.thread(tid), k.thread_runs(tid), k.thread_approvals(tid), k.thread_lock(tid))
             for rid in rids:
-                p.delete(k.run(rid), k.run_events(rid))
+                p.delete(k.run(rid), k.run_events(rid), k.run_done(rid))
             for iid in iids:
                 p.delete(k.approval(iid))
             if iids:
@@ -163,7 +160,7 @@ class Store:
 
     async def delete_run(self, tid: str, rid: str) -> None:
         async with self.redis.pipeline(transaction=True) as p:
-            p.delete(self.keys.run(rid), self.keys.run_events(rid))
+            p.delete(self.keys.run(rid), self.keys.run_events(rid), self.keys.run_done(rid))
             p.zrem(self.keys.thread_runs(tid), rid)
             await p.execute()
 
@@ -183,6 +180,7 @@ class Store:
         async with self.redis.pipeline(transaction=True) as p:
             for iid in old - current:
                 p.hset(k.approval(iid), "status", "decided")
+                p.expire(k.approval(iid), self.ttl_s)
                 p.zrem(k.tenant_approvals(tenant), iid)
             for iid, value in now_list:
                 p.hsetnx(k.approval(iid), "created_at", now)

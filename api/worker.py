@@ -19,6 +19,7 @@ import uuid
 from typing import Any
 
 import orjson
+from langgraph.types import Command
 from redis.asyncio import Redis
 
 from api.encode import dumps, error_dict, interrupt_dict
@@ -75,6 +76,7 @@ class WorkerPool:
         async with self.redis.pipeline(transaction=True) as p:
             p.set(self.keys.worker(self.wid), "1", px=self.lease_ms)
             p.sadd(self.keys.workers, self.wid)
+            p.expire(self.keys.workers, self.queue.ttl_s)
             await p.execute()
 
     # --- loops ---------------------------------------------------------------------------------------------
@@ -132,12 +134,21 @@ class WorkerPool:
             if claimed == "busy":
                 await self.queue.fail_unclaimed(rid, BUSY)
             return
-        outcome = await self._execute(claimed)
+        try:
+            outcome = await self._execute(claimed)
+        except Exception as exc:  # _execute handles graph failures; this is the server's own (e.g. Redis)
+            log.exception("run %s could not be executed", rid)
+            error = orjson.dumps(error_dict(exc))
+            outcome = {"status": "error", "result": b'{"__error__":' + error + b"}", "thread_status": "error",
+                       "values": b"null", "interrupts": b"{}", "error": error, "pending": []}
         pending = outcome.pop("pending")
+        if pending or claimed["kind"] == "resume":  # only a parked or resumed thread has index entries
+            try:
+                await self.store.sync_approvals(claimed["tenant"], claimed["thread_id"], rid, pending)
+            except Exception:
+                log.exception("could not index the approvals of run %s", rid)
         for attempt in range(5):
             try:
-                if pending or claimed["kind"] == "resume":  # only a parked or resumed thread has entries
-                    await self.store.sync_approvals(claimed["tenant"], claimed["thread_id"], rid, pending)
                 await self.queue.finish(self.wid, claimed, **outcome)
                 return
             except Exception:
@@ -194,8 +205,6 @@ class WorkerPool:
         return await self._outcome(config, status, latest, error)
 
     async def _input(self, run: dict[str, str], config: dict[str, Any], attempt: int) -> Any:
-        from langgraph.types import Command
-
         if attempt > 1:
             snap = await self.runtime.graph.aget_state(config)
             if (snap.metadata or {}).get("run_id") == run["run_id"]:
@@ -210,10 +219,17 @@ class WorkerPool:
         if status == "success" and not interrupted and latest is not None:
             values, tasks_interrupts, pending = latest, {}, []
         else:
-            snap = await self.runtime.graph.aget_state(config)
-            values = snap.values
-            tasks_interrupts = {t.id: [interrupt_dict(i) for i in t.interrupts] for t in snap.tasks if t.interrupts}
-            pending = [(i.id, i.value) for i in snap.interrupts]
+            try:
+                snap = await self.runtime.graph.aget_state(config)
+                values = snap.values
+                tasks_interrupts = {t.id: [interrupt_dict(i) for i in t.interrupts]
+                                    for t in snap.tasks if t.interrupts}
+                pending = [(i.id, i.value) for i in snap.interrupts]
+            except Exception:  # a state the graph cannot even load: report the run, keep the thread record
+                log.exception("state of %s unreadable after the run", config["configurable"]["thread_id"])
+                values, tasks_interrupts, pending = latest if isinstance(latest, dict) else {}, {}, []
+                if status == "success":
+                    status, error = "error", orjson.dumps({"error": "StateError", "message": "state unreadable"})
             if latest is None:
                 latest = values
         if status == "success":

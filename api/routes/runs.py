@@ -9,6 +9,7 @@ streams newlines as keep-alives until the body (langgraph-api does the same). A 
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -30,6 +31,7 @@ router = APIRouter(tags=["runs"], dependencies=[Depends(principal)],
                    responses={401: {"model": ErrorPublic}, 404: {"model": ErrorPublic},
                               409: {"model": ErrorPublic}, 422: {"model": ErrorPublic}})
 _background: set[asyncio.Task[Any]] = set()
+_STREAM_ID = re.compile(r"\d{1,20}(-\d{1,20})?")
 _WAIT_JSON = {200: {"description": "the run's final values, plus `__interrupt__` when it parked at an interrupt "
                                    "or `__error__` when it failed", "content": {"application/json": {}}}}
 _SSE = {200: {"description": "Server-sent events: metadata, the requested stream modes, error, end",
@@ -164,6 +166,8 @@ async def join_run_stream(svc: Svc, who: CurrentPrincipal, request: Request, thr
         modes += [str(m) for m in parsed if m] if isinstance(parsed, list) else []
     modes = modes or orjson.loads(rec.get("stream_modes") or '["values"]')
     last_id = request.headers.get("last-event-id") or "0"
+    if not _STREAM_ID.fullmatch(last_id):
+        raise ApiError(422, "validation_error", "Last-Event-ID must be an id this server sent", field="last-event-id")
     return _sse_response(svc, rec, modes, last_id=last_id, cancel_on_disconnect=cancel_on_disconnect)
 
 

@@ -159,3 +159,16 @@ async def test_deleting_a_parked_thread_drops_its_approval(alice: LangGraphClien
     await alice.threads.delete(tid)
     assert all(a["id"] != intr["id"] for a in approvals(server, BOB_LEAD))
     assert decide(server, BOB_LEAD, intr["id"]).status_code == 404
+
+
+def test_every_server_key_has_a_ttl(server: ServerProcess, server_prefix: str, redis_url: str) -> None:
+    import redis
+
+    r = redis.Redis.from_url(redis_url, decode_responses=True)
+    try:
+        keys = list(r.scan_iter(f"{server_prefix}:*", count=1000))
+        assert len(keys) > 20
+        no_ttl = [k for k in keys if r.ttl(k) == -1]
+        assert no_ttl == []
+    finally:
+        r.close()

@@ -96,6 +96,12 @@ def test_malformed_json_and_wrong_types(http: httpx.Client) -> None:
     assert_error(http.post(runs, json={"input": {}}), 422, "validation_error", "assistant_id")
     assert_error(http.post(runs, json={"assistant_id": "warden", "input": "hi"}), 422, "validation_error", "input")
     assert_error(http.post(runs, json={"assistant_id": "warden"}), 422, "validation_error", "input")
+    assert_error(http.post(runs, json={"assistant_id": "warden", "input": {"messages": 5}}),
+                 422, "validation_error", "input.messages")
+    assert_error(http.post(runs, json={"assistant_id": "warden", "input": {"messages": [{"foo": 1}]}}),
+                 422, "validation_error", "input.messages.0")
+    assert_error(http.post(runs, json={"assistant_id": "warden", "input": {"bogus": 1}}),
+                 422, "validation_error", "input.bogus")
     assert_error(http.post(runs, json={"assistant_id": "warden", "input": {}, "stream_mode": "bogus"}),
                  422, "validation_error")
     assert_error(http.post(runs, json={"assistant_id": "warden", "input": {}, "config": {"recursion_limit": "x"}}),
@@ -193,3 +199,31 @@ def test_openapi_describes_every_route(server: ServerProcess) -> None:
         assert name in schemas, name
     assert "HTTPValidationError" not in schemas
     assert spec["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
+
+
+GARBAGE_BODIES = [None, b"", b"null", b"[]", b'"x"', b"12", b'{"a": 1}', b'{"assistant_id": 5}', b"\xff\xfe\x00",
+                  b'{"assistant_id": "warden", "input": {"messages": 5}}', b'{"limit": 1e999}',
+                  b'{"decision": "accept", "args": []}', b'{"thread_id": null, "metadata": {"a": {"b": [1]}}}']
+GARBAGE_IDS = [str(uuid.uuid4()), "x", "%00", "..", "a" * 300, "1-1"]
+
+
+def test_no_route_answers_5xx_to_garbage(server: ServerProcess, http: httpx.Client) -> None:
+    """A cheap fuzz over every operation in the OpenAPI document: never a 5xx, always the error shape."""
+    spec = httpx.get(f"{server.url}/openapi.json").json()
+    checked = 0
+    for path, ops in spec["paths"].items():
+        for method in ops:
+            for ident in GARBAGE_IDS:
+                url = path
+                for name in ("thread_id", "run_id", "assistant_id", "checkpoint_id", "approval_id"):
+                    url = url.replace("{" + name + "}", ident)
+                for body in GARBAGE_BODIES:
+                    r = http.request(method.upper(), url, content=body,
+                                     params={"limit": "-3", "wait": "maybe", "stream_mode": "[", "xray": "x"},
+                                     headers={"content-type": "application/json", "last-event-id": "nope"})
+                    assert r.status_code < 500, (method, url, body, r.status_code, r.text)
+                    if r.status_code >= 400:
+                        assert set(r.json()) == {"error", "message", "field"}, (method, url, r.text)
+                    checked += 1
+    assert checked > 500
+    assert "Traceback" not in server.output()
