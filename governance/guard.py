@@ -1,35 +1,40 @@
-"""Deterministic input guard: normalisation, size limits and attack signatures, before any model reads text.
+"""Deterministic input guard: normalisation, size limits, attack signatures and a topic allow-list, before any
+model reads text. Checks return values (``Verdict``); the caller decides what to do with them.
 
-``scan(text)`` returns a ``Verdict`` (a value; the caller decides what to do). Normalisation folds what attackers
-use to slip past string matching: Unicode compatibility forms (NFKC), zero-width and bidirectional control
-characters, and letter case. The signature list is deliberately small and specific to instruction-hijacking
-phrasing; it is a first wall, not the defence — the plan is fixed before untrusted text is read.
+Two entry points, one engine (``governance.injection``):
+
+- ``scan(text)`` — the user's request: empty or over-long text is flagged, as is anything that scores at or
+  above the threshold. ``screen_request`` adds the deployment's topic allow-list on top.
+- ``scan_untrusted(text)`` — text written by outsiders as it enters the system (ticket bodies, customer notes,
+  tool outputs): empty is fine, the size limit is larger. A flagged text is quarantined by the caller
+  (``governance.quarantine``), not refused: it is data, the run goes on without it.
+
+The signatures are a first wall, not the defence: the plan is fixed before untrusted text is read, and
+nothing an outsider wrote ever reaches the planner. Normalisation folds what attackers use to slip past string
+matching (NFKC, zero-width and bidi characters, Cyrillic/Greek look-alikes, HTML entities and tags, base64,
+hex, URL-encoding, escapes, leetspeak, letters spelled out one by one); see ``injection/views.py``.
+
+``scan_jsonl`` is what ``warden scan`` runs: one JSON verdict per input line, in order, never a traceback.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
+import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any, Literal
 
-_INVISIBLE = dict.fromkeys(
-    [0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD, 0x180E]
-    + list(range(0x202A, 0x202F))
-    + list(range(0x2066, 0x206A)),
-    None,
-)
+from governance.injection.scanner import FLAG_THRESHOLD, analyse
+from governance.injection.topics import TopicPolicy, TopicVerdict
+from governance.injection.views import normalize as _normalize
 
-_SIGNATURES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (name, re.compile(pattern, re.IGNORECASE))
-    for name, pattern in (
-        ("ignore_previous", r"\b(ignore|disregard|forget)\b.{0,40}\b(previous|prior|above|earlier|all)\b.{0,20}"
-                            r"\b(instructions?|prompts?|rules|directions)"),
-        ("system_override", r"(^|\n)\s*(system|assistant)\s*(prompt|message)?\s*:|<\s*/?\s*system\s*>|\[\s*system\s*\]"),
-        ("new_instructions", r"\b(new|updated|important)\s+(instructions?|orders)\b\s*[:!]"),
-        ("reveal_prompt", r"\b(reveal|print|show|repeat)\b.{0,30}\b(system prompt|hidden instructions|your instructions)"),
-        ("role_hijack", r"\byou are now\b|\bact as (an? )?(admin|administrator|root|developer)\b|\bdeveloper mode\b"),
-    )
-)
+__all__ = ["FLAG_THRESHOLD", "GuardPolicy", "Verdict", "normalize", "scan", "scan_jsonl", "scan_untrusted",
+           "screen_request", "verdict_json"]
+
+REQUEST_MAX_CHARS = 4000
+UNTRUSTED_MAX_CHARS = 20_000
+
+Refusal = Literal["injection", "off_topic"]
 
 
 @dataclass(frozen=True)
@@ -38,22 +43,81 @@ class Verdict:
     score: float
     reasons: tuple[str, ...] = field(default_factory=tuple)
     normalized: str = ""
+    families: tuple[str, ...] = ()            # attack families seen (ignore_previous, exfiltration, ...)
+    topics: tuple[str, ...] = ()              # allow-listed topics touched (screen_request only)
+    refusal: Refusal | None = None            # why a request is refused (screen_request only)
+
+
+@dataclass(frozen=True)
+class GuardPolicy:
+    """Per-deployment guard settings. ``topics=None`` turns the topic allow-list off."""
+
+    topics: TopicPolicy | None = None
+    max_untrusted_chars: int = UNTRUSTED_MAX_CHARS
 
 
 def normalize(text: str) -> str:
-    """NFKC, invisible/bidi characters removed, whitespace runs collapsed."""
-    folded = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
-    return re.sub(r"[ \t\r\f\v]+", " ", folded).strip()
+    """NFKC, invisible/bidi characters removed, whitespace runs collapsed (case kept)."""
+    return _normalize(text)
 
 
-def scan(text: str, *, max_chars: int = 4000) -> Verdict:
-    """Score one text: 1.0 for a size violation or any signature, 0.0 when clean."""
-    reasons: list[str] = []
-    if len(text) > max_chars:
-        reasons.append(f"too_long:{len(text)}>{max_chars}")
-    norm = normalize(text[: max_chars * 2])
-    if not norm:
-        reasons.append("empty")
-    reasons.extend(f"signature:{name}" for name, pattern in _SIGNATURES if pattern.search(norm))
-    score = min(1.0, float(len(reasons)))
-    return Verdict(flagged=bool(reasons), score=score, reasons=tuple(reasons), normalized=norm)
+def scan(text: str, *, max_chars: int = REQUEST_MAX_CHARS, allow_empty: bool = False) -> Verdict:
+    """Score one text: flagged on a size violation, on empty text (unless ``allow_empty``), or when the
+    combined signature score reaches ``FLAG_THRESHOLD``."""
+    a = analyse(text, max_chars=max_chars, allow_empty=allow_empty)
+    families = tuple(sorted({f.family for f in a.findings if f.family != "structure"}))
+    return Verdict(flagged=a.flagged, score=a.score, reasons=a.reasons, normalized=a.normalized,
+                   families=families)
+
+
+def scan_untrusted(text: str, *, max_chars: int = UNTRUSTED_MAX_CHARS) -> Verdict:
+    """Scan text an outsider wrote. Empty is not suspicious here; over-long is (padding hides payloads)."""
+    return scan(text, max_chars=max_chars, allow_empty=True)
+
+
+def screen_request(text: str, *, max_chars: int = REQUEST_MAX_CHARS, topics: TopicPolicy | None = None) -> Verdict:
+    """The user's request: the injection scan, then the topic allow-list. ``refusal`` says which one refused."""
+    verdict = scan(text, max_chars=max_chars)
+    if verdict.flagged:
+        return _with(verdict, refusal="injection")
+    if topics is None:
+        return verdict
+    tv: TopicVerdict = topics.check(verdict.normalized)
+    if tv.on_topic:
+        return _with(verdict, topics=tv.topics)
+    return _with(verdict, flagged=True, reasons=(*verdict.reasons, f"topic:{tv.reason}:{topics.name}"),
+                 refusal="off_topic")
+
+
+def _with(v: Verdict, **changes: Any) -> Verdict:
+    data = {**v.__dict__, **changes}
+    return Verdict(**data)
+
+
+def verdict_json(v: Verdict) -> dict[str, Any]:
+    """The public JSON shape of a verdict (``warden scan`` output, API payloads)."""
+    return {"flagged": v.flagged, "score": v.score, "reasons": list(v.reasons)}
+
+
+def _error_verdict(line_no: int, code: str, message: str) -> dict[str, Any]:
+    # Fail closed: a consumer that only reads ``flagged`` must not let an unreadable record through.
+    return {"flagged": True, "score": 1.0, "reasons": [f"error:{code}"],
+            "error": {"line": line_no, "code": code, "message": message[:300]}}
+
+
+def scan_jsonl(lines: Iterable[str], *, max_chars: int = UNTRUSTED_MAX_CHARS) -> Iterator[dict[str, Any]]:
+    """Exactly one verdict per input line, in input order. Input lines are ``{"text": "..."}``; any other
+    line (blank, not JSON, not such an object) yields an error verdict (``flagged: true`` plus ``error``)."""
+    for n, line in enumerate(lines, start=1):
+        if not line.strip():
+            yield _error_verdict(n, "empty_line", "blank line")
+            continue
+        try:
+            record = json.loads(line)
+        except ValueError as exc:
+            yield _error_verdict(n, "invalid_json", str(exc))
+            continue
+        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+            yield _error_verdict(n, "invalid_record", 'each line must be an object with a string "text"')
+            continue
+        yield verdict_json(scan(record["text"], max_chars=max_chars, allow_empty=True))

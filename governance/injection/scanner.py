@@ -1,0 +1,111 @@
+"""The scan itself: every view of a text against every signature, combined into one score with reasons.
+
+Scoring is a noisy-OR over *distinct* signatures (``1 - prod(1 - weight)``), so one unambiguous phrase flags a
+text on its own and two ambiguous ones together do. Two structural signals add weight because they are what
+disguise looks like, not what customers write: invisible characters *inside* words, and words mixing Latin with
+Cyrillic/Greek look-alikes. A signature found only after undoing an obfuscation adds the ``hidden`` signal too:
+someone went to the trouble of hiding it.
+
+The optional learned classifier (``classifier.py``) contributes one more weighted signal when its weights file
+is present; the rules never depend on it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from governance.injection.signatures import SIGNATURES, SQUASHED, Signature
+from governance.injection.views import has_invisible_inside_words, has_mixed_script_word, normalize, views
+
+FLAG_THRESHOLD = 0.5
+HIDDEN_WEIGHT = 0.35
+INVISIBLE_WEIGHT = 0.35
+MIXED_SCRIPT_WEIGHT = 0.35
+SCAN_WINDOW_FACTOR = 2  # text beyond max_chars * this is not scanned (it is flagged too_long anyway)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One matched signal: a signature id (or a structural signal), its family, weight and where it was seen."""
+
+    id: str
+    family: str
+    weight: float
+    view: str = "plain"
+
+    @property
+    def reason(self) -> str:
+        if self.family == "structure":
+            return f"obfuscation:{self.id}"
+        where = "" if self.view == "plain" else f"@{self.view.removeprefix('plain>')}"
+        return f"signature:{self.id}{where}"
+
+
+@dataclass(frozen=True)
+class Analysis:
+    flagged: bool
+    score: float
+    reasons: tuple[str, ...]
+    normalized: str
+    findings: tuple[Finding, ...] = field(default_factory=tuple)
+
+    @property
+    def families(self) -> frozenset[str]:
+        return frozenset(f.family for f in self.findings)
+
+
+ExtraSignal = Callable[[str], Finding | None]  # e.g. the classifier: normalised text -> a finding or None
+
+
+def noisy_or(weights: Sequence[float]) -> float:
+    remaining = 1.0
+    for w in weights:
+        remaining *= 1.0 - min(max(w, 0.0), 1.0)
+    return round(1.0 - remaining, 4)
+
+
+def match_signatures(text: str, signatures: Sequence[Signature] = SIGNATURES) -> list[Finding]:
+    """Signatures found in any view of ``text`` (first view wins per signature)."""
+    found: dict[str, Finding] = {}
+    for view in views(text):
+        if view.kind.endswith("despaced"):
+            for sid, family, weight, phrases in SQUASHED:
+                if sid not in found and any(p in view.text for p in phrases):
+                    found[sid] = Finding(sid, family, weight, view.kind)
+            continue
+        for sig in signatures:
+            if sig.id not in found and sig.search(view.text):
+                found[sig.id] = Finding(sig.id, sig.family, sig.weight, view.kind)
+    return list(found.values())
+
+
+def analyse(text: str, *, max_chars: int, allow_empty: bool = False,
+            extra: Sequence[ExtraSignal] = ()) -> Analysis:
+    """Score one text. ``max_chars``: longer is flagged ``too_long`` (and only a window is scanned)."""
+    reasons: list[str] = []
+    hard_flag = False
+    if len(text) > max_chars:
+        reasons.append(f"too_long:{len(text)}>{max_chars}")
+        hard_flag = True
+    window = text[: max_chars * SCAN_WINDOW_FACTOR]
+    norm = normalize(window)
+    if not norm and not allow_empty:
+        reasons.append("empty")
+        hard_flag = True
+    findings = match_signatures(window) if norm else []
+    if findings and all(f.view != "plain" for f in findings):
+        findings.append(Finding("hidden", "structure", HIDDEN_WEIGHT))
+    if has_invisible_inside_words(window):
+        findings.append(Finding("invisible_in_word", "structure", INVISIBLE_WEIGHT))
+    if has_mixed_script_word(norm.lower()):
+        findings.append(Finding("mixed_script", "structure", MIXED_SCRIPT_WEIGHT))
+    for signal in extra:
+        got = signal(norm)
+        if got is not None:
+            findings.append(got)
+    score = 1.0 if hard_flag else noisy_or([f.weight for f in findings])
+    flagged = hard_flag or score >= FLAG_THRESHOLD
+    reasons.extend(f.reason for f in sorted(findings, key=lambda f: -f.weight))
+    return Analysis(flagged=flagged, score=score, reasons=tuple(reasons), normalized=norm,
+                    findings=tuple(findings))

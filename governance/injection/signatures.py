@@ -1,0 +1,441 @@
+"""The deny list: attack signatures by family, in several languages, each with a weight.
+
+Why weights and not a yes/no list: support-desk text is full of phrases that *resemble* attacks. A customer
+writes "please ignore my previous email", quotes "Action required: update your card", or asks to "send the
+invoice details to ap@ourco.example". So a phrase that only an attack would use ("ignore all previous
+instructions", "<|im_start|>system") weighs ~0.9 and flags on its own, while an ambiguous one ("pre-approved",
+"without confirmation", "[system]") weighs < 0.5 and flags only together with another signal. The scanner
+combines the weights of distinct signatures as a noisy-OR: ``1 - prod(1 - w)``.
+
+Patterns are matched against lower-cased, normalised views (see ``views.py``), so they are written in lower
+case and never need ``re.IGNORECASE``. ``anchors`` are plain substrings of which at least one must occur for
+the (slower) regex to run at all: that prefilter is what keeps the scan above 5 MB/s.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+Family = str
+
+
+@dataclass(frozen=True)
+class Signature:
+    id: str
+    family: Family
+    weight: float
+    pattern: re.Pattern[str]
+    anchors: tuple[str, ...]
+
+    def search(self, text: str) -> bool:
+        if self.anchors and not any(a in text for a in self.anchors):
+            return False
+        return self.pattern.search(text) is not None
+
+
+def _sig(id_: str, family: Family, weight: float, pattern: str, anchors: str = "") -> Signature:
+    return Signature(id_, family, weight, re.compile(pattern), tuple(a for a in anchors.split("|") if a))
+
+
+_IGNORE_VERBS = (r"(?:ignore|ignoring|disregard|forget|override|overwrite|bypass|skip|drop|abandon|discard|"
+                 r"neglect|set aside|throw out|do not follow|don'?t follow|stop following|no longer follow|"
+                 r"pay no attention to|nullify|supersede)")
+_FILLER = (r"(?:\s+(?:all|any|every|each|of|the|your|those|these|its|such|other|and|or|previously|given|"
+           r"provided|system|developer|earlier|prior|above|current|original|existing|initial|old|default))*")
+_QUALIFIER = (r"(?:previous|previously|prior|preceding|above|earlier|former|original|initial|old|existing|all|"
+              r"any|every|your|system'?s?|developer'?s?|default|current|given|built-in|safety|hidden)")
+_OBJECT = (r"(?:\w*struct\w*|prompts?|rules|directions|directives|guidelines|guidance|commands|programming|"
+           r"constraints|polic(?:y|ies)|context|guardrails|restrictions|safeguards|configuration|tasks?|"
+           r"training|system prompts?)")
+_IGNORE_ANCHORS = ("ignor|disregard|forget|overrid|overwrit|bypass|skip|drop|abandon|discard|neglect|set aside|"
+                   "throw out|follow|attention|nullify|supersede")
+
+_EN: tuple[Signature, ...] = (
+    # --- ignore previous -----------------------------------------------------------------------------------
+    _sig("ignore_previous", "ignore_previous", 0.95,
+         rf"\b{_IGNORE_VERBS}{_FILLER}\s+{_QUALIFIER}(?:\s+[\w'-]+){{0,3}}?\s+{_OBJECT}\b", _IGNORE_ANCHORS),
+    _sig("ignore_everything", "ignore_previous", 0.85,
+         r"\b(?:forget|ignore|disregard)\s+(?:about\s+)?(?:everything|anything|all of that|all that)\s+"
+         r"(?:you|above|before|that came|i said|prior|previously|else|written|in your)", "forget|ignor|disregard"),
+    _sig("ignore_above_and", "ignore_previous", 0.9,
+         r"\b(?:ignore|disregard|forget)\s+(?:the|everything|all|what(?:'s| is)?)\s+(?:text\s+)?(?:above|before|"
+         r"previous|prior|earlier)\b[^\n]{0,40}?\b(?:and|then|;|,)\s+(?:instead|now|just|only)\b",
+         "ignor|disregard|forget"),
+    _sig("instead_of_task", "ignore_previous", 0.8,
+         r"\binstead of (?:the|your|my|doing the|completing the|answering the) (?:original|current|assigned|"
+         r"user'?s?|given|actual|real)?\s*(?:task|request|instructions?|job|question|ticket)", "instead"),
+    _sig("do_instead", "ignore_previous", 0.3, r"\b(?:do|perform|execute|complete|carry out)\b[^\n.]{0,80}?"
+         r"\binstead\b", "instead"),
+    # --- important instructions (AgentDojo-style "<INFORMATION> ... message from me to you") ----------------
+    _sig("information_tag", "important_instructions", 0.6,
+         r"<\s*/?\s*(?:information|important|instructions?|admin|directive|command|secret)\s*>",
+         "information>|important>|instruction>|instructions>|admin>|directive>|command>|secret>"),
+    _sig("message_from_me_to_you", "important_instructions", 0.9,
+         r"\b(?:important|urgent|critical|special|personal|private)\s+(?:message|instruction|note|request)s?\s+"
+         r"from\s+[^\n]{0,50}?\bto\s+(?:you|the (?:ai|assistant|agent|model|bot))", "from"),
+    _sig("before_you_solve", "important_instructions", 0.85,
+         r"\bbefore\s+you\s+(?:can\s+|could\s+|do\s+|are able to\s+|go on to\s+)?(?:solve|complete|do|finish|"
+         r"continue(?: with)?|proceed(?: with)?|start|answer|handle|work on)\s+(?:the|your|my|this|that|any|"
+         r"the original)\s+(?:task|request|job|question|work|assignment|instructions?)", "before you"),
+    _sig("task_i_gave_you", "important_instructions", 0.85,
+         r"\b(?:task|request|job|instructions?)\s+(?:that\s+|which\s+)?i\s+(?:gave|assigned|asked|set)\s+"
+         r"(?:to\s+)?you\s+(?:in the beginning|at the beginning|at the start|earlier|before|originally|first)",
+         "gave you|assigned you|asked you|set you"),
+    _sig("after_you_do_that", "important_instructions", 0.7,
+         r"\bafter\s+you(?:'ve|\s+have)?\s+(?:do(?:ne)?|finish(?:ed)?|complete(?:d)?)\s+(?:that|this|it)\s*,?"
+         r"\s+(?:you\s+)?(?:can|may|should)\s+(?:solve|continue|complete|go back|return|do)", "after you"),
+    _sig("strictly_adhere", "important_instructions", 0.7,
+         r"\b(?:strictly|carefully|exactly|immediately)\s+(?:adhere|follow|obey|comply|execute)\s+(?:to\s+|with\s+)?"
+         r"(?:the following|these|this|my|the next)\s+(?:instructions?|commands?|orders|directives?|steps|task)",
+         "adhere|follow|obey|comply|execute"),
+    _sig("obey_following", "important_instructions", 0.6,
+         r"\b(?:must|have to|need to|are required to|are to|shall)\s+(?:obey|execute|comply with|carry out)\s+"
+         r"(?:the following|these|this|my|all)\s+(?:instructions?|commands?|orders|directives?)",
+         "obey|execute|comply|carry out"),
+    _sig("important_label", "important_instructions", 0.4,
+         r"\b(?:important|urgent|critical|mandatory|priority|new|updated|additional|hidden|secret|override|real)\s+"
+         r"(?:instructions?|directives?|orders|commands|task)\s*(?:for you\s*)?[:!\-]",
+         "instruction|directive|orders|commands|task"),
+    _sig("important_bangs", "important_instructions", 0.3, r"\b(?:important|attention|urgent|warning)\s*!{2,}", "!!"),
+    # --- system message / forged roles -----------------------------------------------------------------------
+    _sig("system_message_hash", "system_message", 0.9,
+         r"#{2,}\s*\(?\s*(?:system|admin|developer)[_ ]?(?:message|prompt|instructions?|note|override)\s*\)?",
+         "##"),
+    _sig("chatml_token", "system_message", 0.9,
+         r"<\|\s*(?:im_start|im_end|system|endoftext|eot_id|start_header_id|end_header_id|assistant|user|"
+         r"begin_of_text)\s*\|>", "<|"),
+    _sig("inst_token", "system_message", 0.8, r"\[/?\s*(?:inst|sys)\s*\]|<<\s*/?\s*sys\s*>>", "inst]|sys]|sys>>"),
+    _sig("system_bracket", "system_message", 0.45,
+         r"\[\s*/?\s*(?:system|system message|admin|developer|assistant)\s*\]", "]"),
+    _sig("role_marker_line", "system_message", 0.45,
+         r"(?:^|\n|[.!?]\s)\s*(?:system|assistant|developer|admin|administrator|root|ai|gpt|bot|model)\s*"
+         r"(?:prompt|message|note|instruction|override|notice|update)?\s*:", ":"),
+    _sig("mode_enabled", "system_message", 0.8,
+         r"\b(?:system|admin|administrator|developer|security|maintenance|debug|god|sudo|root|override|service)"
+         r"\s+(?:override|mode|access|privileges)\s*(?:is\s+|has been\s+)?(?:now\s+)?(?:enabled|activated|on|"
+         r"granted|engaged|unlocked)", "enabled|activated| on|granted|engaged|unlocked"),
+    _sig("now_in_mode", "system_message", 0.9,
+         r"\b(?:you are|you're|you have been|agent is|assistant is)\s+(?:now\s+)?(?:in|switched to|entering|put in)"
+         r"\s+(?:maintenance|admin|administrator|developer|debug|unrestricted|god|sudo|root|test|override|"
+         r"service|safe)\s+mode", "mode"),
+    _sig("begin_system_block", "system_message", 0.8,
+         r"\b(?:begin|start|end)\s+(?:of\s+)?(?:the\s+)?(?:system|admin|developer|hidden|secret|new|override)\s+"
+         r"(?:prompt|message|instructions?|override|block|section)", "begin|start|end"),
+    _sig("closing_container_tag", "system_message", 0.5,
+         r"</\s*(?:ticket|document|email|context|data|user_input|user|input|untrusted|customer_message|"
+         r"message|note|notes|article|tool_output|result|function_results?)\s*>", "</"),
+    _sig("forged_assistant_turn", "system_message", 0.6,
+         r"(?:^|\n|>)\s*(?:assistant|ai|agent|bot)\s*:\s*(?:i have|i've|sure|certainly|ok|okay|understood|done|"
+         r"verified|confirmed|i will|i'll|proceeding)", ":"),
+    _sig("new_system_prompt", "system_message", 0.8,
+         r"\b(?:new|updated|real|true|actual|following|revised)\s+system\s+(?:prompt|message|instructions?|rules)",
+         "system"),
+    # --- tool knowledge --------------------------------------------------------------------------------------
+    _sig("use_tool_named", "tool_knowledge", 0.6,
+         r"\b(?:use|call|invoke|run|execute|trigger|fire)\s+(?:the\s+)?(?:tool|function|api|action|method|"
+         r"endpoint|command)\s+[`'\"]?[a-z_]{3,}[`'\"]?", "tool|function|api|action|method|endpoint|command"),
+    _sig("with_arguments", "tool_knowledge", 0.5,
+         r"\bwith\s+(?:the\s+)?(?:following\s+)?(?:arguments|parameters|args|inputs|payload)\b",
+         "argument|parameter|args|inputs|payload"),
+    _sig("internal_tool_call", "tool_knowledge", 0.6,
+         r"\b(?:issue_refund|send_email|update_ticket|get_customer|list_orders|get_ticket|grant_role|"
+         r"delete_\w+|transfer_\w+|export_\w+)\s*\(", "("),
+    _sig("internal_tool_name", "tool_knowledge", 0.45, r"\b(?:issue_refund|send_email|update_ticket)\b",
+         "issue_refund|send_email|update_ticket"),
+    _sig("tool_call_syntax", "tool_knowledge", 0.6,
+         r"\b(?:tool[_ ]calls?|function[_ ]call|tool_use)\s*[:=(\[{]|<\s*/?\s*(?:tool_call|function_call|"
+         r"tool_use)\s*>|\"(?:name|tool)\"\s*:\s*\"\w+\"\s*,\s*\"(?:arguments|args|parameters)\"",
+         "tool|function|\"name\""),
+    _sig("you_should_use_tool", "tool_knowledge", 0.7,
+         r"\byou\s+(?:should|must|need to|have to|are to|will)\s+(?:use|call|invoke|run)\s+(?:the\s+)?"
+         r"(?:tool|function|api|action)", "tool|function|api|action"),
+    _sig("approved_by_field", "tool_knowledge", 0.5, r"\bapproved_by\s*[=:]|\bapproval\s*[=:]\s*(?:granted|true|yes)",
+         "approv"),
+    # --- TODO style ------------------------------------------------------------------------------------------
+    _sig("todo_risky", "todo_style", 0.7,
+         r"(?:^|\n|[.!?]\s|>\s?)\s*(?:todo|to-do|to do|fixme|reminder for (?:the\s+)?(?:ai|assistant|agent|bot)|"
+         r"task for (?:the\s+)?(?:ai|assistant|agent|bot))\s*[:\-]\s*(?:please\s+)?(?:send|forward|e-?mail|refund|"
+         r"close|delete|transfer|export|grant|wire|pay|credit|share|copy|approve|issue|leak|post|upload)\b",
+         "todo|to-do|to do|fixme|reminder|task for"),
+    _sig("todo_generic", "todo_style", 0.4,
+         r"(?:^|\n|[.!?]\s)\s*(?:todo|to-do|fixme)\s*[:\-]\s*(?:please\s+)?(?:update|change|set|reset|remove|"
+         r"cancel|disable|mark|add|create)\b", "todo|to-do|fixme"),
+    # --- role hijack -----------------------------------------------------------------------------------------
+    _sig("you_are_now", "role_hijack", 0.55,
+         r"\byou(?: are|'re)\s+(?:now|henceforth|hereby|from now on)\s+(?:a|an|the|in|my|acting|operating|running|"
+         r"dan|free|unrestricted|jailbroken|authori[sz]ed|allowed|permitted|able|root|admin|no longer)\b",
+         "you are|you're"),
+    _sig("no_longer_bound", "role_hijack", 0.8,
+         r"\byou(?: are|'re)\s+no\s+longer\s+(?:bound|restricted|limited|constrained|required|an? (?:ai|assistant)|"
+         r"subject)", "no longer"),
+    _sig("act_as_privileged", "role_hijack", 0.75,
+         r"\b(?:act|behave|respond|operate|function)\s+as\s+(?:if\s+you\s+(?:were|are)\s+)?(?:an?\s+|the\s+|my\s+)?"
+         r"(?:admin|administrator|root|superuser|developer|system|unrestricted|jailbroken|dan|god|sysadmin)",
+         " as "),
+    _sig("special_mode", "role_hijack", 0.7,
+         r"\b(?:developer|dan|god|jailbreak|unrestricted|sudo|evil|chaos)\s+mode\b|\bdo anything now\b",
+         "mode|anything now"),
+    _sig("jailbreak_word", "role_hijack", 0.6, r"\bjailbr(?:eak|oken|eaking)\b", "jailbr"),
+    _sig("pretend_to_be", "role_hijack", 0.7,
+         r"\bpretend\s+(?:to be|you are|that you are|you're)\s+(?:an?\s+|the\s+)?(?:admin|administrator|developer|"
+         r"system|different|new|unrestricted|evil|human|root)", "pretend"),
+    _sig("from_now_on_you", "role_hijack", 0.45,
+         r"\bfrom now on,?\s+(?:you|the (?:ai|assistant|agent|bot))\s+(?:will|must|shall|are|should|have to|"
+         r"need to|may|can|obey|follow|answer|respond)\b", "from now on"),
+    _sig("your_new_role", "role_hijack", 0.85,
+         r"\byour\s+(?:new|real|true|actual|only|primary|updated|revised)\s+(?:role|task|goal|objective|"
+         r"instructions?|purpose|job|mission|directive|persona|orders)\s+(?:is|are|will be|now)\b", "your"),
+    _sig("grant_privilege", "role_hijack", 0.4,
+         r"\b(?:grant|give|assign|elevate|promote|add)\b[^\n]{0,30}?\b(?:admin|administrator|root|superuser|owner|"
+         r"finance|support_lead)\s+(?:role|rights|access|privileges?|permissions?)", "role|rights|access|privilege|"
+         "permission"),
+    # --- exfiltration ----------------------------------------------------------------------------------------
+    _sig("bulk_customer_data", "exfiltration", 0.6,
+         r"\b(?:send|forward|e-?mail|mail|export|upload|post|leak|share|transmit|copy|dump|paste|deliver|bcc|cc|"
+         r"include|attach|list|compile|collect|gather|extract)\b[^\n]{0,60}?\b(?:all|every|the (?:full|entire|"
+         r"complete|whole)|full|entire|complete|whole|other|each)\b[^\n]{0,20}?\b(?:customers?|clients?|users?|"
+         r"accounts?|members?|tenants?|contacts?|people|subscribers?)['’]?s?\b[^\n]{0,20}?\b(?:data|list|records?|"
+         r"e-?mails?|e-?mail addresses|addresses|details|information|info|pii|database|contacts|names|phone "
+         r"numbers|cards?|histor(?:y|ies)|profiles?|notes|passwords?|tokens?|credentials)\b",
+         "all|every|full|entire|complete|whole|other|each"),
+    _sig("customer_database", "exfiltration", 0.5,
+         r"\b(?:customer|client|user)\s+(?:database|db|table|dump|export|list with|records with)\b",
+         "database|db|table|dump|export|list with|records with"),
+    _sig("send_to_address", "exfiltration", 0.3,
+         r"\b(?:send|forward|e-?mail|mail|export|upload|post|share|transmit|copy|bcc|cc|deliver)\b[^\n]{0,80}?"
+         r"\b(?:to|at|into|via)\s+(?:this\s+address\s*:?\s*)?[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}", "@"),
+    _sig("secrets_request", "exfiltration", 0.6,
+         r"\b(?:send|forward|e-?mail|share|reveal|give|post|tell)\b[^\n]{0,40}?\b(?:api keys?|passwords?|"
+         r"credentials|secrets?|access tokens?|bearer tokens?|jwt|session cookies?|private keys?)\b[^\n]{0,40}?"
+         r"\b(?:to|at|with)\b", "key|password|credential|secret|token|jwt|cookie"),
+    _sig("exfil_url", "exfiltration", 0.6,
+         r"!\[[^\]]*\]\(https?://[^)]*(?:\?|&)[a-z_]*=|\b(?:append|encode|put|include)\b[^\n]{0,40}?\b(?:to|in|"
+         r"into)\s+(?:the\s+)?(?:url|link|image|query string|query parameter)", "](http|url|link|image|query"),
+    # --- approval bypass and concealment ---------------------------------------------------------------------
+    _sig("skip_approval", "approval_bypass", 0.55,
+         r"\b(?:skip|bypass|circumvent|avoid|ignore|disable|turn off|no need for|without|don'?t (?:need|require|ask "
+         r"for|wait for)|do not (?:need|require|ask for|wait for)|override)\b[^\n]{0,15}?\b(?:the\s+|any\s+|an\s+|a\s+)?"
+         r"(?:approval|approvals|confirmation|verification|review|sign-?off|human (?:review|check|approval)|"
+         r"second approver|four[- ]eyes|safety checks?|security checks?|guardrails?|authori[sz]ation)\b"
+         r"(?!\s+(?:code|email|e-mail|link|sms|text|call|number|page|form|letter|step))",
+         "approv|confirm|verif|review|sign|human|four|safety|security|guardrail|authori"),
+    _sig("pre_approved", "approval_bypass", 0.35, r"\bpre-?\s?(?:approved|authori[sz]ed|verified|cleared)\b", "pre"),
+    _sig("approved_by_authority", "approval_bypass", 0.4,
+         r"\b(?:already|has been|have been|was|is|been)\s+(?:been\s+)?(?:approved|authori[sz]ed|signed off|"
+         r"cleared|verified|sanctioned|okayed)\s+(?:already\s+)?by\s+(?:the\s+|your\s+|our\s+)?(?:admin\w*|support "
+         r"lead|team lead|lead|finance|management|manager|ceo|cfo|security|legal|it|system|owner|supervisor)\b",
+         "approved|authoris|authoriz|signed off|cleared|verified|sanctioned|okayed"),
+    _sig("do_not_tell", "concealment", 0.5,
+         r"\b(?:do not|don'?t|never|without)\s+(?:tell\w*|inform\w*|notify\w*|mention\w*|alert\w*|let\s+\w+\s+know|"
+         r"report\w*|log\w*|show\w*|reveal\w*|disclose\w*|ask\w*)\s+(?:the\s+|this\s+to\s+the\s+|it\s+to\s+the\s+)?"
+         r"(?:user|customer|human|operator|admin|anyone|anybody|requester|support team|them|about (?:this|it)|"
+         r"this step)\b", "not|n't|never|without"),
+    _sig("silently", "concealment", 0.2,
+         r"\b(?:silently|secretly|quietly|covertly|discreetly|in the background|behind the scenes|without a trace)\b",
+         "silent|secret|quiet|covert|discreet|background|behind the scenes|trace"),
+    # --- prompt leak -----------------------------------------------------------------------------------------
+    _sig("reveal_prompt", "prompt_leak", 0.8,
+         r"\b(?:reveal|print|show|repeat|output|display|leak|tell me|write out|dump|recite|disclose|spell out|"
+         r"paste|share)\b[^\n]{0,30}?\b(?:system prompt|system message|hidden (?:instructions?|prompt|rules)|your "
+         r"(?:instructions|prompt|rules|guidelines|initial prompt|configuration|system prompt)|initial (?:prompt|"
+         r"instructions)|the prompt above|pre-?prompt|developer (?:message|instructions))", "prompt|instruction|"
+         "system message|rules|guidelines|configuration|developer"),
+    _sig("what_is_your_prompt", "prompt_leak", 0.6,
+         r"\bwhat\s+(?:is|are|were)\s+your\s+(?:system prompt|instructions|initial instructions|hidden rules)",
+         "your"),
+    # --- addressed to the AI ---------------------------------------------------------------------------------
+    _sig("note_to_ai", "ai_addressed", 0.5,
+         r"\b(?:note|message|instructions?|reminder|memo|attention|directive|request|info|information|p\.?s\.?)\s*"
+         r"(?:to|for)\s+(?:the\s+|any\s+|all\s+|our\s+)?(?:ai|a\.i\.|assistant|bot|chatbot|ai agent|llm|language "
+         r"model|gpt|chatgpt|claude|copilot|automated (?:system|agent|assistant)|support (?:ai|bot)s?|"
+         r"ai assistants?|virtual agent)\b", "ai|assistant|bot|llm|model|gpt|claude|copilot|automated|agent"),
+    _sig("hey_ai", "ai_addressed", 0.4,
+         r"\b(?:dear|hey|hi|hello|attention|attn|psst|yo)\s*[,:]?\s+(?:ai|a\.i\.|assistant|bot|chatbot|llm|gpt|"
+         r"chatgpt|claude|language model|ai agent|robot|automated assistant|ai assistant)\b",
+         "ai|assistant|bot|llm|gpt|claude|model|robot"),
+    _sig("if_you_are_ai", "ai_addressed", 0.75,
+         r"\bif\s+you(?:'re| are)\s+(?:an?\s+)?(?:ai|a\.i\.|llm|language model|assistant|bot|chatbot|gpt|automated|"
+         r"large language model|ai agent|ai model|machine|ai assistant|model)\b", "if you"),
+    _sig("ai_reading_this", "ai_addressed", 0.75,
+         r"\b(?:ai|llm|gpt|language model|assistant|bot|agent|model)s?\s+(?:reading|processing|parsing|"
+         r"summari[sz]ing|handling|seeing|analy[sz]ing|that reads?|who reads?)\s+(?:this|these)", "this|these"),
+    _sig("as_an_ai_you_must", "ai_addressed", 0.7,
+         r"\b(?:as|you are)\s+(?:an?\s+)?(?:ai|llm|language model)\s*(?:assistant|agent|model)?,?\s+you\s+"
+         r"(?:must|should|will|have to|need to|are required)", "you"),
+    # --- mass actions on the business system ----------------------------------------------------------------
+    _sig("mass_action", "mass_action", 0.4,
+         r"\b(?:close|delete|cancel|refund|resolve|reopen|remove|wipe|erase|archive|purge|mark|solve)\s+(?:all|every|"
+         r"each|any)\s+(?:of\s+the\s+)?(?:(?:other|open|remaining|pending|existing|the|customer|support)\s+)*"
+         r"(?:tickets?|orders?|customers?|accounts?|cases|records|refunds|invoices|users)\b",
+         "all|every|each|any"),
+    _sig("mass_status", "mass_action", 0.6,
+         r"\b(?:set|change|mark|update|switch|move)\s+(?:the\s+status\s+of\s+)?(?:all|every|each)\s+(?:\w+\s+){0,2}?"
+         r"(?:tickets?|orders?|accounts?|cases)\b[^\n]{0,30}?\b(?:closed|resolved|refunded|deleted|solved)",
+         "all|every|each"),
+    _sig("other_tenant", "mass_action", 0.5,
+         r"\b(?:another|other|different|second|all)\s+(?:tenant|organi[sz]ation|workspace|company)'?s?\s+"
+         r"(?:orders?|tickets?|customers?|data|accounts?)", "tenant|organi|workspace|company"),
+    # --- instructions about decoding ------------------------------------------------------------------------
+    _sig("decode_and_follow", "obfuscation", 0.8,
+         r"\b(?:decode|decrypt|deobfuscate|base64[- ]?decode|unscramble|reverse|rot13|translate)\b[^\n]{0,60}?"
+         r"\b(?:and|then)\s+(?:follow|execute|obey|do|run|perform|carry out|act on|comply|apply)",
+         "decode|decrypt|deobfusc|unscramble|reverse|rot13|translate"),
+    _sig("follow_hidden", "obfuscation", 0.8,
+         r"\b(?:follow|execute|obey|run|perform|carry out)\s+(?:the\s+)?(?:decoded|hidden|encoded|embedded|secret|"
+         r"following encoded|invisible)\s+(?:instructions?|commands?|text|message|payload|orders)",
+         "decoded|hidden|encoded|embedded|secret|invisible"),
+)
+
+
+def _ml(lang: str, family: Family, weight: float, pattern: str, anchors: str = "") -> Signature:
+    return _sig(f"{family}_{lang}", family, weight, pattern, anchors)
+
+
+# Other languages. Each ignore-previous pattern needs a qualifier ("all", "previous", "your", "system") so that
+# a customer retracting *their own* earlier instructions ("ignorez mes instructions") does not match.
+_ML: tuple[Signature, ...] = (
+    _ml("fr", "ignore_previous", 0.95,
+        r"\b(?:ignore[rz]?|oublie[rz]?|ne (?:tiens|tenez) (?:pas|plus) compte|fais abstraction|faites abstraction)\b"
+        r"[^\n]{0,40}?\b(?:toutes|tous|précédent\w*|precedent\w*|antérieur\w*|anterieur\w*|ci-dessus|tes|vos|"
+        r"initial\w*|système|systeme)\b[^\n]{0,30}?\b(?:instructions|consignes|directives|règles|regles|ordres)\b"
+        r"|\b(?:ignore[rz]?|oublie[rz]?)\b[^\n]{0,30}?\b(?:instructions|consignes|directives|règles|regles)\s+"
+        r"(?:précédent\w*|precedent\w*|antérieur\w*|anterieur\w*|ci-dessus|initiales|du système)",
+        "ignor|oubli|compte|abstraction"),
+    _ml("de", "ignore_previous", 0.95,
+        r"\b(?:ignorier\w*|vergiss\w*|vergessen sie|missachte\w*|übergeh\w*|uebergeh\w*)\b[^\n]{0,50}?\b(?:alle\w*|"
+        r"vorherig\w*|bisherig\w*|obig\w*|früher\w*|vorig\w*|deine\w*|ihre\w*|system\w*|ursprünglich\w*)\b"
+        r"[^\n]{0,30}?(?:anweisung\w*|instruktion\w*|befehl\w*|regeln|vorgaben|richtlinien|aufgabe\w*)",
+        "ignorier|vergiss|vergessen|missacht|übergeh|uebergeh"),
+    _ml("es", "ignore_previous", 0.95,
+        r"\b(?:ignora\w*|olvida\w*|omite|omitir|haz caso omiso|no hagas caso|descarta\w*)\b[^\n]{0,40}?"
+        r"\b(?:todas|todos|anteriores|previas|previos|tus|sus|del sistema|originales|iniciales|las)\b[^\n]{0,30}?"
+        r"\b(?:instrucciones|indicaciones|reglas|órdenes|ordenes|directrices)\b(?!\s+de\s+mi)",
+        "ignora|olvida|omit|caso|descarta"),
+    _ml("it", "ignore_previous", 0.95,
+        r"\b(?:ignora\w*|dimentica\w*|trascura\w*|non considerare|tralascia\w*)\b[^\n]{0,40}?\b(?:tutte|tutti|"
+        r"precedenti|tue|sue|del sistema|originali|iniziali|le)\b[^\n]{0,30}?\b(?:istruzioni|regole|direttive|"
+        r"indicazioni|ordini)\b(?!\s+(?:della|nella) mia)", "ignora|dimentic|trascur|considerare|tralasci"),
+    _ml("pt", "ignore_previous", 0.95,
+        r"\b(?:ignor[ae]\w*|esque[cç]a\w*|desconsider[ae]\w*|descarte\w*)\b[^\n]{0,40}?\b(?:todas|todos|anteriores|"
+        r"prévias|previas|suas|tuas|do sistema|originais|iniciais|as)\b[^\n]{0,30}?\b(?:instru[cç][õo]es|regras|"
+        r"diretrizes|ordens)\b(?!\s+do meu)", "ignor|esque|desconsider|descart"),
+    _ml("nl", "ignore_previous", 0.95,
+        r"\b(?:negeer\w*|vergeet)\b[^\n]{0,40}?\b(?:alle|vorige|eerdere|voorgaande|je|jouw|uw|systeem\w*|"
+        r"oorspronkelijke)\b[^\n]{0,30}?\b(?:instructies|opdrachten|regels|richtlijnen)\b", "negeer|vergeet"),
+    _ml("pl", "ignore_previous", 0.95,
+        r"\b(?:zignoruj\w*|ignoruj\w*|zapomnij|pomiń|pomin)\b[^\n]{0,40}?\b(?:wszystk\w*|poprzedni\w*|"
+        r"wcześniejsz\w*|wczesniejsz\w*|swoje|twoje|systemow\w*)\b[^\n]{0,30}?(?:instrukcj\w*|polece\w*|zasad\w*|"
+        r"regu\w*)", "ignoruj|zapomnij|pomi"),
+    _ml("ru", "ignore_previous", 0.95,
+        r"(?:игнорир\w*|проигнорир\w*|забудь\w*|забудьте|не обращай\w* внимания на|отбрось\w*|отмени\w*)"
+        r"[^\n]{0,40}?(?:все|всех|предыдущ\w*|прошл\w*|прежн\w*|свои|твои|ваши|системн\w*|исходн\w*)"
+        r"[^\n]{0,30}?(?:инструкци\w*|указани\w*|правил\w*|команд\w*)", "игнор|забуд|обращ|отброс|отмен"),
+    _ml("uk", "ignore_previous", 0.95,
+        r"(?:ігноруй\w*|проігноруй\w*|забудь\w*)[^\n]{0,40}?(?:всі|усі|попередн\w*|свої|системн\w*)"
+        r"[^\n]{0,30}?(?:інструкці\w*|вказівк\w*|правил\w*)", "ігнор|забуд"),
+    _ml("tr", "ignore_previous", 0.95,
+        r"(?:önceki|tüm|bütün|sistem)[^\n]{0,30}?(?:talimat\w*|komut\w*|kural\w*|yönerge\w*)[^\n]{0,20}?"
+        r"(?:yok say|görmezden gel|unut|dikkate alma)", "talimat|komut|kural|yönerge"),
+    _ml("zh", "ignore_previous", 0.95,
+        r"(?:忽略|无视|忘记|忘掉|不要理会|不要遵守|忽视|无视掉|放弃)[^\n]{0,6}?(?:之前|以上|先前|前面|上述|所有|全部|原来|原有|"
+        r"系统|你的|此前)[^\n]{0,8}?(?:指令|指示|说明|规则|提示|命令|要求|设定)", "忽略|无视|忘记|忘掉|理会|遵守|忽视|放弃"),
+    _ml("ja", "ignore_previous", 0.95,
+        r"(?:以前|前|上記|これまで|すべて|全て|元|システム|今まで)の?[^\n]{0,8}?(?:指示|命令|ルール|指令|プロンプト|設定)"
+        r"[^\n]{0,8}?(?:無視|忘れ)", "無視|忘れ"),
+    _ml("ko", "ignore_previous", 0.95,
+        r"(?:이전|모든|앞의|위의|기존|시스템)[^\n]{0,10}?(?:지시|명령|지침|규칙|프롬프트)[^\n]{0,10}?(?:무시|잊)", "무시|잊"),
+    _ml("ar", "ignore_previous", 0.95,
+        r"(?:تجاهل|انس|تجاهلي)[^\n]{0,30}?(?:التعليمات|الأوامر|القواعد|تعليمات)", "تجاهل|انس"),
+    _ml("fr", "exfiltration", 0.7,
+        r"(?:envoie|envoyez|envoyer|transf[eè]re[zr]?|exporte[zr]?|partage[zr]?|fais suivre|faites suivre)"
+        r"[^\n]{0,40}?(?:toutes|tous|la liste compl[eè]te|l'ensemble|la base)[^\n]{0,25}?(?:donn[ée]es|clients|"
+        r"e-?mails|adresses|coordonn[ée]es)", "envo|transf|export|partag|suivre"),
+    _ml("de", "exfiltration", 0.7,
+        r"(?:sende|senden sie|schick\w*|leite\w*|exportier\w*|übermittle\w*|uebermittle\w*)[^\n]{0,40}?(?:alle|"
+        r"sämtliche|die komplette|die gesamte|die vollständige|die ganze)[^\n]{0,25}?(?:kundendaten|kunden\w*|"
+        r"daten|e-?mail-adressen|adressen|kontakte)", "send|schick|leite|export|mittle"),
+    _ml("es", "exfiltration", 0.7,
+        r"(?:env[ií]a\w*|reenv[ií]a\w*|exporta\w*|comparte\w*|manda\w*)[^\n]{0,40}?(?:todos|todas|la lista "
+        r"completa|la base)[^\n]{0,25}?(?:datos|clientes|correos|direcciones|contactos)", "env|export|compart|mand"),
+    _ml("it", "exfiltration", 0.7,
+        r"(?:invia\w*|inoltra\w*|esporta\w*|manda\w*|condividi\w*)[^\n]{0,40}?(?:tutti|tutte|l'elenco completo|"
+        r"la lista completa)[^\n]{0,25}?(?:dati|clienti|email|indirizzi|contatti)", "invia|inoltr|esport|mand|condivid"),
+    _ml("pt", "exfiltration", 0.7,
+        r"(?:envi[ae]\w*|encaminh[ae]\w*|export[ae]\w*|mand[ae]\w*|compartilh[ae]\w*)[^\n]{0,40}?(?:todos|todas|"
+        r"a lista completa)[^\n]{0,25}?(?:dados|clientes|e-?mails|endere[cç]os|contatos)",
+        "envi|encaminh|export|mand|compartilh"),
+    _ml("nl", "exfiltration", 0.7,
+        r"(?:stuur|verstuur|exporteer|deel|mail)[^\n]{0,40}?(?:alle|de volledige|de complete|de hele)[^\n]{0,25}?"
+        r"(?:klantgegevens|klanten\w*|gegevens|e-?mailadressen|adressen)", "stuur|export|deel|mail"),
+    _ml("ru", "exfiltration", 0.7,
+        r"(?:отправь\w*|перешли\w*|вышли\w*|экспортируй\w*|пришли\w*|отправить|переслать)[^\n]{0,40}?(?:все|всех|"
+        r"полный список|весь|всю)[^\n]{0,25}?(?:данны\w*|клиент\w*|адрес\w*|почт\w*|контакт\w*)",
+        "отправ|перешл|вышл|экспорт|пришл|пересл"),
+    _ml("zh", "exfiltration", 0.7,
+        r"(?:发送|转发|导出|发给|发到|邮寄|寄给)[^\n]{0,15}?(?:所有|全部|完整)[^\n]{0,10}?(?:客户|用户|数据|资料|邮箱|名单)",
+        "发送|转发|导出|发给|发到|邮寄|寄给"),
+    _ml("ja", "exfiltration", 0.7,
+        r"(?:すべて|全て|全部)の?[^\n]{0,10}?(?:顧客|ユーザー|データ|メール)[^\n]{0,20}?(?:送信|転送|送って|エクスポート)",
+        "すべて|全て|全部"),
+    _ml("xx", "role_hijack", 0.6,
+        r"\b(?:vous êtes maintenant|tu es maintenant|du bist jetzt|sie sind jetzt|ahora eres|ahora usted es|"
+        r"ora sei|adesso sei|agora você é|agora voce e|je bent nu|jesteś teraz)\b[^\n]{0,30}?(?:admin\w*|"
+        r"administra\w*|root|développeur|developer|entwickler|desarrollador|sviluppatore|desenvolvedor|"
+        r"sans restriction|ohne einschränkung|sin restricciones|senza restrizioni|sem restrições|mode|modus|modo)",
+        "maintenant|jetzt|ahora|ora sei|adesso|agora|je bent|teraz"),
+    _ml("ru", "role_hijack", 0.6, r"теперь\s+ты[^\n]{0,30}?(?:администратор|админ|разработчик|режим|без ограничений)",
+        "теперь"),
+    _ml("xx", "system_message", 0.7,
+        r"\b(?:mode développeur|mode developpeur|entwicklermodus|modo desarrollador|modalità sviluppatore|"
+        r"modo desenvolvedor|ontwikkelaarsmodus|режим разработчика|开发者模式|開発者モード|mode administrateur|"
+        r"administratormodus|modo administrador|режим администратора|mode maintenance|wartungsmodus|"
+        r"modo mantenimiento)", "mode|modus|modo|modalità|режим|模式|モード"),
+    _ml("xx", "important_instructions", 0.5,
+        r"(?:nouvelles instructions|neue anweisungen|nuevas instrucciones|nuove istruzioni|novas instruções|"
+        r"novas instrucoes|nieuwe instructies|новые инструкции|新的指令|新指令|新しい指示|새로운 지시)\s*[:：!]",
+        "instruction|anweisung|istruzion|instruç|instruc|инструкц|指令|指示|지시"),
+    _ml("xx", "approval_bypass", 0.45,
+        r"(?:sans (?:approbation|confirmation|validation|autorisation)|ohne (?:genehmigung|bestätigung|freigabe|"
+        r"rückfrage)|sin (?:aprobación|aprobacion|confirmación|confirmacion|autorización)|senza (?:approvazione|"
+        r"conferma|autorizzazione)|sem (?:aprovação|aprovacao|confirmação|confirmacao)|zonder (?:goedkeuring|"
+        r"bevestiging)|без (?:подтверждения|одобрения|согласования)|无需(?:审批|确认|批准)|不需要(?:审批|确认|批准)|"
+        r"承認なしで|확인 없이)", "sans|ohne|sin|senza|sem|zonder|без|无需|不需要|承認|없이"),
+    _ml("xx", "concealment", 0.55,
+        r"(?:ne (?:le )?(?:dis|dites) (?:rien|pas) à l'utilisateur|sag\w* dem (?:benutzer|nutzer|kunden) nichts|"
+        r"no (?:le )?digas (?:nada )?al usuario|non dirlo all'utente|não (?:conte|diga) ao usuário|"
+        r"не говори пользователю|不要告诉用户|ユーザーに言わない|사용자에게 알리지)",
+        "dis|sag|digas|dirlo|conte|diga|говори|告诉|言わ|알리"),
+    _ml("xx", "ai_addressed", 0.75,
+        r"(?:si tu es une ia|si vous êtes une ia|wenn du eine ki bist|wenn sie eine ki sind|si eres una ia|"
+        r"se sei un'ia|se sei una ia|se você é uma ia|se voce e uma ia|als je een ai bent|если ты ии|"
+        r"если вы ии|如果你是(?:ai|人工智能)|あなたがaiなら)", "ia|ki|ai|ии|人工智能"),
+    _ml("xx", "ai_addressed", 0.5,
+        r"(?:note pour l'ia|remarque pour l'ia|hinweis für die ki|nachricht an die ki|nota para la ia|"
+        r"nota per l'ia|nota para a ia|bericht voor de ai|примечание для ии|сообщение для ии|给ai的|致ai|"
+        r"aiへのメモ)", "ia|ki|ai|ии"),
+)
+
+SIGNATURES: tuple[Signature, ...] = _EN + _ML
+
+# Matched only against the ``despaced`` view, where letters spelled out one by one (``i g n o r e  a l l``) have
+# been joined and every separator dropped: word boundaries are gone, so these are plain substrings.
+_SQUASHED_PHRASES: tuple[tuple[str, str, float, tuple[str, ...]], ...] = (
+    ("ignore_previous_squashed", "ignore_previous", 0.9,
+     ("ignoreallpreviousinstructions", "ignorepreviousinstructions", "ignoreallpriorinstructions",
+      "ignoreyourpreviousinstructions", "ignoretheaboveinstructions", "ignoreallinstructions", "ignoreallrules",
+      "ignorepriorinstructions", "disregardallpreviousinstructions", "disregardpreviousinstructions",
+      "forgetallpreviousinstructions", "forgetyourinstructions", "forgetallinstructions",
+      "ignoreyourinstructions", "disregardyourinstructions", "ignoreallpreviousrules")),
+    ("system_squashed", "system_message", 0.8,
+     ("systemprompt", "systemoverride", "developermode", "youarenowin", "adminmode", "maintenancemode",
+      "newinstructions", "systemmessage")),
+    ("exfiltration_squashed", "exfiltration", 0.8,
+     ("sendallcustomerdata", "emailallcustomerdata", "forwardallcustomer", "exportallcustomer",
+      "sendthefullcustomerlist", "allcustomeremails")),
+    ("approval_bypass_squashed", "approval_bypass", 0.6,
+     ("skipapproval", "bypassapproval", "withoutapproval", "donottelltheuser", "donttelltheuser")),
+    ("mass_action_squashed", "mass_action", 0.6, ("refundallorders", "closealltickets", "closeeveryticket")),
+)
+SQUASHED: tuple[tuple[str, str, float, tuple[str, ...]], ...] = _SQUASHED_PHRASES
+FAMILIES: tuple[Family, ...] = tuple(dict.fromkeys(s.family for s in SIGNATURES))

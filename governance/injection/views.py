@@ -1,0 +1,221 @@
+"""Views of one text that an attacker's obfuscation cannot hide from string matching.
+
+A signature is matched against every *view* of the text, not only the text as written. Each view undoes one
+trick a model would see through but a regex would not:
+
+- ``plain``: Unicode NFKC (full-width, mathematical and circled letters become ASCII), zero-width and bidi
+  control characters removed, whitespace collapsed, lower case. Every other view starts from this one.
+- ``confusables``: Cyrillic and Greek look-alike letters folded to Latin (``іgnоrе`` -> ``ignore``). Only built
+  when such letters occur, and kept apart from ``plain`` so that genuine Russian or Greek text is still matched
+  by the signatures written in those languages.
+- ``markup``: HTML entities decoded, tags and comment markers removed, markdown emphasis dropped.
+- ``leet``: digits and symbols used as letters folded back (``1gn0r3`` -> ``ignore``).
+- ``despaced``: letters spelled out one by one (``i g n o r e``, ``i.g.n.o.r.e``) joined again; every
+  separator is dropped, so only the squashed phrases in ``signatures.SQUASHED`` are matched against it.
+- ``base64`` / ``hex`` / ``url`` / ``escapes`` / ``rot13``: encoded spans decoded; each decoded text gets its
+  own views in turn (bounded depth and size, so a decoding bomb costs nothing).
+
+Views are built only when their trigger is present, so ordinary text costs one normalisation pass.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import codecs
+import html
+import re
+import unicodedata
+from dataclasses import dataclass
+from urllib.parse import unquote_plus
+
+# Zero-width, soft hyphen, word joiners, BOM, Mongolian vowel separator, bidi embeddings/overrides/isolates,
+# variation selectors and the invisible tag block: all render as nothing and split words for a regex.
+_INVISIBLE_CODEPOINTS: list[int] = (
+    [0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0x2061, 0x2062, 0x2063, 0x2064, 0xFEFF, 0x00AD, 0x180E,
+     0x034F, 0x061C, 0x115F, 0x1160, 0x3164, 0xFFA0]
+    + list(range(0x202A, 0x202F))
+    + list(range(0x2066, 0x206A))
+    + list(range(0xFE00, 0xFE10))
+    + list(range(0xE0000, 0xE0080))
+)
+INVISIBLE: dict[int, None] = dict.fromkeys(_INVISIBLE_CODEPOINTS, None)
+_INVISIBLE_RE = re.compile("[" + "".join(re.escape(chr(c)) for c in _INVISIBLE_CODEPOINTS) + "]")
+
+# Lower-case look-alikes only: views are lower-cased before folding.
+_CONFUSABLE_PAIRS = (
+    # Cyrillic
+    "аa вb еe ёe кk мm нh оo рp сc тt уy хx ѕs іi їi јj һh ԁd ӏl ԛq ԝw үy ɡg ьb ѵv "
+    # Greek
+    "αa βb γy δd εe ζz ηn ιi κk μu νv οo ρp σo ςc τt υu χx ωw "
+    # Latin IPA and small-capital look-alikes that NFKC leaves alone
+    "ɑa ɩi ʀr ɪi ɴn ʏy ᴀa ʙb ᴄc ᴅd ᴇe ɢg ʜh ᴊj ᴋk ʟl ᴍm ᴏo ᴘp ǫq ꜱs ᴛt ᴜu ᴠv ᴡw ᴢz"
+)
+CONFUSABLES: dict[int, str] = {
+    ord(pair[0]): pair[-1] for pair in _CONFUSABLE_PAIRS.split() if len(pair) >= 2
+}
+_CONFUSABLE_RE = re.compile("[" + "".join(chr(c) for c in CONFUSABLES) + "]")
+
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "@": "a",
+                       "$": "s", "!": "i", "|": "l", "€": "e", "+": "t"})
+_LEET_TRIGGER = re.compile(r"[a-z][013457@$!|€+][a-z]|\b[013457@$][a-z]{2,}")
+
+_WS = re.compile(r"[ \t\r\f\v\u00a0]+")
+_NEWLINES = re.compile(r"\n{3,}")
+_TAG = re.compile(r"<[^<>]{0,300}>")
+_COMMENT_MARKS = re.compile(r"<!--|-->|/\*|\*/")
+_EMPHASIS = re.compile(r"[*~`^]+")
+_SPELLED = re.compile(r"(?<![a-z0-9])(?:[a-z][ .\-_*/|·•]{1,2}){3,}[a-z](?![a-z0-9])")
+_SQUASH = re.compile(r"[^\w]|_|\d")
+
+_B64_SPAN = re.compile(r"[A-Za-z0-9+/]{16,}={0,2}|[A-Za-z0-9_\-]{16,}={0,2}")
+_HEX_SPAN = re.compile(r"(?:[0-9a-fA-F]{2}[ :]?){12,}")
+_PCT = re.compile(r"%[0-9a-fA-F]{2}")
+_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})|\\x([0-9a-fA-F]{2})")
+
+MAX_DEPTH = 2          # base64 inside base64 inside text, and no deeper
+MAX_SPANS = 8          # encoded candidates decoded per text
+MAX_DECODED = 64_000   # characters of decoded text per scan, in total
+
+
+@dataclass(frozen=True)
+class View:
+    """One way of reading the text. ``kind`` records how it was derived (``base64>leet``)."""
+
+    kind: str
+    text: str
+
+
+def strip_invisible(text: str) -> str:
+    return text.translate(INVISIBLE)
+
+
+def normalize(text: str) -> str:
+    """NFKC, invisible and bidi characters removed, runs of spaces collapsed; case and line breaks kept."""
+    folded = unicodedata.normalize("NFKC", text).translate(INVISIBLE)
+    return _NEWLINES.sub("\n\n", _WS.sub(" ", folded)).strip()
+
+
+def fold_confusables(text: str) -> str:
+    return text.translate(CONFUSABLES)
+
+
+def _printable_ratio(text: str) -> float:
+    if not text:
+        return 0.0
+    good = sum(1 for ch in text if ch.isprintable() or ch in "\n\t\r")
+    letters = sum(1 for ch in text if ch.isalpha() or ch == " ")
+    return min(good / len(text), 2 * letters / len(text))
+
+
+def _decode_text(raw: bytes) -> str | None:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return text if len(text) >= 6 and _printable_ratio(text) >= 0.85 else None
+
+
+def _b64(span: str) -> str | None:
+    s = span.rstrip("=")
+    if len(s) % 4 == 1:
+        return None
+    padded = s + "=" * (-len(s) % 4)
+    try:
+        raw = base64.urlsafe_b64decode(padded) if ("-" in s or "_" in s) else base64.b64decode(padded)
+    except (binascii.Error, ValueError):
+        return None
+    return _decode_text(raw)
+
+
+def _hex(span: str) -> str | None:
+    try:
+        return _decode_text(bytes.fromhex(re.sub(r"[ :]", "", span)))
+    except ValueError:
+        return None
+
+
+def _escapes(text: str) -> str:
+    return _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
+
+
+def decoded_texts(text: str) -> list[tuple[str, str]]:
+    """(kind, decoded text) for every encoded span in ``text`` that decodes to readable text."""
+    out: list[tuple[str, str]] = []
+    budget = MAX_DECODED
+    for kind, pattern, decode in (("base64", _B64_SPAN, _b64), ("hex", _HEX_SPAN, _hex)):
+        for n, m in enumerate(pattern.finditer(text)):
+            if n >= MAX_SPANS or budget <= 0:
+                break
+            span = m.group(0)
+            if kind == "base64" and (span.isalpha() or span.isdigit()):
+                continue  # a long word or number, not an encoding
+            decoded = decode(span)
+            if decoded:
+                out.append((kind, decoded[:budget]))
+                budget -= len(decoded)
+    if len(_PCT.findall(text, 0, 20_000)) >= 3:
+        out.append(("url", unquote_plus(text)[:budget]))
+    if "\\u" in text or "\\x" in text:
+        unescaped = _escapes(text)
+        if unescaped != text:
+            out.append(("escapes", unescaped[:budget]))
+    return out
+
+
+def _surface_views(kind: str, plain: str) -> list[View]:
+    """Views of an already normalised, lower-cased text that need no decoding."""
+    views = [View(kind, plain)]
+    if _CONFUSABLE_RE.search(plain):
+        views.append(View(f"{kind}>confusables", fold_confusables(plain)))
+    base = views[-1].text
+    if "<" in base or "&" in base or "*" in base or "`" in base or "~" in base:
+        markup = _EMPHASIS.sub("", _TAG.sub("", _COMMENT_MARKS.sub(" ", html.unescape(base))))
+        if markup != base:
+            views.append(View(f"{kind}>markup", _WS.sub(" ", markup)))
+            base = markup
+    if _LEET_TRIGGER.search(base):
+        views.append(View(f"{kind}>leet", base.translate(_LEET)))
+    if _SPELLED.search(base):
+        views.append(View(f"{kind}>despaced", _SQUASH.sub("", base)))
+    if "rot13" in base or "rot-13" in base or "rot 13" in base:
+        views.append(View(f"{kind}>rot13", codecs.encode(base, "rot13")))
+    return views
+
+
+def views(text: str, *, depth: int = 0, kind: str = "plain") -> list[View]:
+    """Every view of ``text`` worth matching (see module docstring); ``text`` need not be normalised."""
+    plain = normalize(text).lower()
+    out = _surface_views(kind, plain)
+    if depth >= MAX_DEPTH:
+        return out
+    # Decode from the NFKC text with its case intact (base64 is case-sensitive), entities decoded once.
+    source = unicodedata.normalize("NFKC", text).translate(INVISIBLE)
+    if "&" in source:
+        source = html.unescape(source)
+    for sub_kind, decoded in decoded_texts(source):
+        out.extend(views(decoded, depth=depth + 1, kind=f"{kind}>{sub_kind}"))
+    return out
+
+
+def has_invisible_inside_words(text: str) -> bool:
+    """Invisible characters between letters (``ig\u200bnore``) rather than inside emoji sequences."""
+    for m in _INVISIBLE_RE.finditer(text):
+        i = m.start()
+        if 0 < i < len(text) - 1 and text[i - 1].isalpha() and text[i + 1].isalpha():
+            return True
+    return False
+
+
+_WORD = re.compile(r"\w+")
+
+
+def has_mixed_script_word(plain: str) -> bool:
+    """A word mixing Latin letters with Cyrillic/Greek look-alikes: a homoglyph disguise, rarely innocent."""
+    if not _CONFUSABLE_RE.search(plain):
+        return False
+    for m in _WORD.finditer(plain):
+        word = m.group(0)
+        if _CONFUSABLE_RE.search(word) and re.search(r"[a-z]", word):
+            return True
+    return False
