@@ -45,7 +45,7 @@ class Services:
         schema = getattr(getattr(self.graph, "builder", None), "input_schema", None)
         try:
             return frozenset(typing.get_type_hints(schema)) if schema is not None else None
-        except Exception:
+        except Exception:  # noqa: BLE001 - an unresolvable schema just means "no key check"
             return None
 
 

@@ -63,7 +63,7 @@ def check_input(svc: Services, value: Mapping[str, Any]) -> None:
         for i, m in enumerate(messages):
             try:
                 convert_to_messages([m])
-            except Exception:
+            except Exception:  # noqa: BLE001 - any coercion failure is the client's bad input
                 raise ApiError(422, "validation_error", f"input.messages.{i} is not a message "
                                "({role|type, content})", field=f"input.messages.{i}") from None
 

@@ -17,7 +17,6 @@ from redis.asyncio import Redis
 from api import scripts
 from api.keys import Keys, entry, now_iso, now_ms
 
-
 BUSY = {"error": "ThreadBusy", "message": "another run holds the thread"}
 
 

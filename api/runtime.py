@@ -38,7 +38,7 @@ def load_factory(spec: str) -> RuntimeFactory:
         raise ValueError(f"{RUNTIME_FACTORY_ENV} must look like 'package.module:function', got {spec!r}")
     factory = getattr(importlib.import_module(module_name), attr)
     if not callable(factory):
-        raise ValueError(f"{spec} is not callable")
+        raise TypeError(f"{spec} is not callable")
     return factory  # type: ignore[no-any-return]
 
 

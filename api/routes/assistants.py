@@ -95,7 +95,7 @@ async def get_assistant_subgraphs(assistant_id: str) -> Response:
 def _safe(fn: Callable[[], Any]) -> Any:
     try:
         return fn()
-    except Exception as exc:  # a schema the graph cannot describe is reported as absent, like langgraph-api
+    except Exception as exc:  # noqa: BLE001 - a schema the graph cannot describe is reported as absent, like langgraph-api
         log.warning("schema generation failed: %s", exc)
         return None
 
@@ -107,6 +107,6 @@ def _state_schema(graph: Any) -> dict[str, Any]:
         try:
             create_model(name, root=(update_type, None)).model_json_schema()
             fields[name] = (update_type, None)
-        except Exception:
+        except Exception:  # noqa: BLE001 - not describable: Any
             fields[name] = (Any, None)
     return create_model(graph.get_name("State"), **fields).model_json_schema()  # type: ignore[no-any-return]

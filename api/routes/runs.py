@@ -20,8 +20,8 @@ from starlette.responses import Response, StreamingResponse
 
 from api.auth import CurrentPrincipal, principal
 from api.deps import Services, Svc, check_uuid, json_response
-from api.events import TERMINAL, keepalive_body, sse_frames, tail, wait_result
 from api.errors import ApiError
+from api.events import TERMINAL, keepalive_body, sse_frames, tail, wait_result
 from api.launch import ensure_thread, launch, run_config, stream_modes, validate_create
 from api.schemas import ErrorPublic, RunCreate, RunPublic, RunStatus
 from api.store import Record, run_public

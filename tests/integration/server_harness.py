@@ -160,6 +160,12 @@ def auth(tok: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {tok}"}
 
 
+async def arequest(method: str, url: str, **kwargs: Any) -> httpx.Response:
+    """One request from async test code without blocking its event loop."""
+    async with httpx.AsyncClient(timeout=60) as c:
+        return await c.request(method, url, **kwargs)
+
+
 # --- the server process ----------------------------------------------------------------------------------------
 def free_port() -> int:
     with socket.socket() as s:
@@ -255,5 +261,5 @@ def redis_url() -> str:
     return devstack.ensure_redis(Settings())
 
 
-__all__ = ["DEV_JWT_SECRET", "ServerProcess", "auth", "open_standin_runtime", "redis_url", "server",
+__all__ = ["DEV_JWT_SECRET", "ServerProcess", "arequest", "auth", "open_standin_runtime", "redis_url", "server",
            "server_prefix", "token"]

@@ -15,7 +15,15 @@ import pytest
 from langgraph_sdk import get_client
 from langgraph_sdk.client import LangGraphClient
 
-from tests.integration.server_harness import ServerProcess, auth, redis_url, server, server_prefix, token
+from tests.integration.server_harness import (
+    ServerProcess,
+    arequest,
+    auth,
+    redis_url,
+    server,
+    server_prefix,
+    token,
+)
 
 pytestmark = [pytest.mark.integration,
               pytest.mark.skipif(os.environ.get("WARDEN_TEST_GRAPH") == "real", reason="stand-in graph behaviour")]
@@ -46,25 +54,25 @@ async def parked(client: LangGraphClient, amount: int = 1500) -> tuple[str, dict
     return tid, out["__interrupt__"][0]
 
 
-def approvals(server: ServerProcess, tok: str) -> list[dict[str, Any]]:
-    r = httpx.get(f"{server.url}/approvals", headers=auth(tok))
+async def approvals(server: ServerProcess, tok: str) -> list[dict[str, Any]]:
+    r = await arequest("GET", f"{server.url}/approvals", headers=auth(tok))
     assert r.status_code == 200, r.text
     return r.json()  # type: ignore[no-any-return]
 
 
-def decide(server: ServerProcess, tok: str, iid: str, decision: str = "accept", wait: bool = True,
-           **extra: Any) -> httpx.Response:
-    return httpx.post(f"{server.url}/approvals/{iid}", params={"wait": str(wait).lower()},
-                      json={"decision": decision, **extra}, headers=auth(tok), timeout=30)
+async def decide(server: ServerProcess, tok: str, iid: str, decision: str = "accept", wait: bool = True,
+                 **extra: Any) -> httpx.Response:
+    return await arequest("POST", f"{server.url}/approvals/{iid}", params={"wait": str(wait).lower()},
+                          json={"decision": decision, **extra}, headers=auth(tok))
 
 
 async def test_second_run_on_busy_thread_is_409(alice: LangGraphClient, server: ServerProcess) -> None:
     tid = (await alice.threads.create())["thread_id"]
     run = await alice.runs.create(tid, "warden", input=msg("slow 1"))
-    r = httpx.post(f"{server.url}/threads/{tid}/runs", headers=auth(ALICE),
+    r = await arequest("POST", f"{server.url}/threads/{tid}/runs", headers=auth(ALICE),
                    json={"assistant_id": "warden", "input": msg("hello")})
     assert r.status_code == 409 and r.json()["error"] == "thread_busy"
-    r = httpx.delete(f"{server.url}/threads/{tid}", headers=auth(ALICE))
+    r = await arequest("DELETE", f"{server.url}/threads/{tid}", headers=auth(ALICE))
     assert r.status_code == 409
     await alice.runs.join(tid, run["run_id"])
     assert (await alice.runs.get(tid, run["run_id"]))["status"] == "success"
@@ -73,10 +81,10 @@ async def test_second_run_on_busy_thread_is_409(alice: LangGraphClient, server: 
 async def test_resume_with_nothing_pending_is_409(alice: LangGraphClient, server: ServerProcess) -> None:
     tid = (await alice.threads.create())["thread_id"]
     body = {"assistant_id": "warden", "command": {"resume": {"decision": "accept"}}}
-    r = httpx.post(f"{server.url}/threads/{tid}/runs/wait", headers=auth(BOB_LEAD), json=body)
+    r = await arequest("POST", f"{server.url}/threads/{tid}/runs/wait", headers=auth(BOB_LEAD), json=body)
     assert r.status_code == 409 and r.json()["error"] == "nothing_to_resume"
     await alice.runs.wait(tid, "warden", input=msg("hello"))
-    r = httpx.post(f"{server.url}/threads/{tid}/runs", headers=auth(BOB_LEAD), json=body)
+    r = await arequest("POST", f"{server.url}/threads/{tid}/runs", headers=auth(BOB_LEAD), json=body)
     assert r.status_code == 409 and r.json()["error"] == "nothing_to_resume"
     assert len(await alice.runs.list(tid)) == 1  # nothing was enqueued: the graph did not restart
 
@@ -84,7 +92,7 @@ async def test_resume_with_nothing_pending_is_409(alice: LangGraphClient, server
 async def test_new_input_on_parked_thread_is_409(alice: LangGraphClient, server: ServerProcess) -> None:
     tid, _ = await parked(alice)
     assert (await alice.threads.get(tid))["status"] == "interrupted"
-    r = httpx.post(f"{server.url}/threads/{tid}/runs", headers=auth(ALICE),
+    r = await arequest("POST", f"{server.url}/threads/{tid}/runs", headers=auth(ALICE),
                    json={"assistant_id": "warden", "input": msg("hello")})
     assert r.status_code == 409 and r.json()["error"] == "thread_interrupted"
     state = await alice.threads.get_state(tid)
@@ -94,25 +102,25 @@ async def test_new_input_on_parked_thread_is_409(alice: LangGraphClient, server:
 async def test_approval_list_and_decide(alice: LangGraphClient, server: ServerProcess) -> None:
     tid, intr = await parked(alice, 1500)
     iid = intr["id"]
-    assert all(a["id"] != iid for a in approvals(server, ALICE)), "the requester may not decide: not listed"
-    assert all(a["id"] != iid for a in approvals(server, CARL_AGENT)), "no approver role: not listed"
-    assert all(a["id"] != iid for a in approvals(server, GINA_GLOBEX)), "other tenant: not listed"
-    item = next(a for a in approvals(server, BOB_LEAD) if a["id"] == iid)
+    assert all(a["id"] != iid for a in await approvals(server, ALICE)), "the requester may not decide: not listed"
+    assert all(a["id"] != iid for a in await approvals(server, CARL_AGENT)), "no approver role: not listed"
+    assert all(a["id"] != iid for a in await approvals(server, GINA_GLOBEX)), "other tenant: not listed"
+    item = next(a for a in await approvals(server, BOB_LEAD) if a["id"] == iid)
     assert item["thread_id"] == tid and item["tool"] == "issue_refund" and item["requested_by"] == "alice"
     assert item["args"] == {"order_id": "ord_1", "amount_cents": 1500}
     assert item["approver_roles"] == ["support_lead", "finance", "admin"] and item["tainted"] == []
     assert item["run_id"] and item["created_at"] and item["description"]
 
-    r = decide(server, ALICE_LEAD, iid)
+    r = await decide(server, ALICE_LEAD, iid)
     assert r.status_code == 403 and r.json()["error"] == "forbidden" and "own" in r.json()["message"]
-    r = decide(server, CARL_AGENT, iid)
+    r = await decide(server, CARL_AGENT, iid)
     assert r.status_code == 403 and "roles" in r.json()["message"]
-    r = decide(server, GINA_GLOBEX, iid)
+    r = await decide(server, GINA_GLOBEX, iid)
     assert r.status_code == 404
-    r = decide(server, BOB_LEAD, iid, "edit")
+    r = await decide(server, BOB_LEAD, iid, "edit")
     assert r.status_code == 422 and r.json()["field"] == "args"
 
-    r = decide(server, BOB_LEAD, iid, "accept", comment="ok")
+    r = await decide(server, BOB_LEAD, iid, "accept", comment="ok")
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["approval_id"] == iid and body["run"]["status"] == "success"
@@ -120,17 +128,17 @@ async def test_approval_list_and_decide(alice: LangGraphClient, server: ServerPr
     assert body["result"]["decision"]["decided_by"] == {"tenant": "acme", "user": "bob", "roles": ["support_lead"]}
     assert body["result"]["decision"]["comment"] == "ok"
     assert (await alice.threads.get(tid))["status"] == "idle"
-    assert all(a["id"] != iid for a in approvals(server, BOB_LEAD))
-    r = decide(server, FRAN_FINANCE, iid)
+    assert all(a["id"] != iid for a in await approvals(server, BOB_LEAD))
+    r = await decide(server, FRAN_FINANCE, iid)
     assert r.status_code == 409 and r.json()["error"] == "already_decided"
 
 
 async def test_large_refund_needs_finance(alice: LangGraphClient, server: ServerProcess) -> None:
     _, intr = await parked(alice, 90_000)
     iid = intr["id"]
-    assert all(a["id"] != iid for a in approvals(server, BOB_LEAD))
-    assert decide(server, BOB_LEAD, iid).status_code == 403
-    r = decide(server, FRAN_FINANCE, iid, "reject", wait=False)
+    assert all(a["id"] != iid for a in await approvals(server, BOB_LEAD))
+    assert (await decide(server, BOB_LEAD, iid)).status_code == 403
+    r = await decide(server, FRAN_FINANCE, iid, "reject", wait=False)
     assert r.status_code == 202 and r.json()["run"]["status"] in ("pending", "running", "success")
     tid = r.json()["run"]["thread_id"]
     out = await alice.runs.join(tid, r.json()["run"]["run_id"])
@@ -140,7 +148,7 @@ async def test_large_refund_needs_finance(alice: LangGraphClient, server: Server
 async def test_sdk_resume_is_checked_and_stamped(alice: LangGraphClient, server: ServerProcess) -> None:
     tid, intr = await parked(alice, 2000)
     forged = {"decision": "accept", "decided_by": {"tenant": "acme", "user": "bob", "roles": ["admin"]}}
-    r = httpx.post(f"{server.url}/threads/{tid}/runs/wait", headers=auth(ALICE),
+    r = await arequest("POST", f"{server.url}/threads/{tid}/runs/wait", headers=auth(ALICE),
                    json={"assistant_id": "warden", "command": {"resume": forged}})
     assert r.status_code == 403, r.text  # alice cannot approve her own refund, whatever she claims
     async with get_client(url=server.url, headers=auth(BOB_LEAD)) as bob:
@@ -149,16 +157,16 @@ async def test_sdk_resume_is_checked_and_stamped(alice: LangGraphClient, server:
     assert isinstance(out, dict)
     assert out["decision"] == {"decision": "accept", "args": None, "comment": None,
                                "decided_by": {"tenant": "acme", "user": "bob", "roles": ["support_lead"]}}
-    assert all(a["id"] != intr["id"] for a in approvals(server, FRAN_FINANCE))
-    assert decide(server, FRAN_FINANCE, intr["id"]).status_code == 409
+    assert all(a["id"] != intr["id"] for a in await approvals(server, FRAN_FINANCE))
+    assert (await decide(server, FRAN_FINANCE, intr["id"])).status_code == 409
 
 
 async def test_deleting_a_parked_thread_drops_its_approval(alice: LangGraphClient, server: ServerProcess) -> None:
     tid, intr = await parked(alice)
-    assert any(a["id"] == intr["id"] for a in approvals(server, BOB_LEAD))
+    assert any(a["id"] == intr["id"] for a in await approvals(server, BOB_LEAD))
     await alice.threads.delete(tid)
-    assert all(a["id"] != intr["id"] for a in approvals(server, BOB_LEAD))
-    assert decide(server, BOB_LEAD, intr["id"]).status_code == 404
+    assert all(a["id"] != intr["id"] for a in await approvals(server, BOB_LEAD))
+    assert (await decide(server, BOB_LEAD, intr["id"])).status_code == 404
 
 
 def test_every_server_key_has_a_ttl(server: ServerProcess, server_prefix: str, redis_url: str) -> None:

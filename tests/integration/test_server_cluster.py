@@ -16,7 +16,7 @@ import pytest
 import redis
 from langgraph_sdk import get_client
 
-from tests.integration.server_harness import ServerProcess, auth, redis_url, token
+from tests.integration.server_harness import ServerProcess, arequest, auth, redis_url, token
 
 pytestmark = [pytest.mark.integration,
               pytest.mark.skipif(os.environ.get("WARDEN_TEST_GRAPH") == "real", reason="stand-in graph behaviour")]
@@ -60,10 +60,10 @@ async def test_park_on_a_approve_on_b_visible_on_a(pair: tuple[ServerProcess, Se
         out = await alice_a.runs.wait(tid, "warden", input=msg("refund 4200"))
         assert isinstance(out, dict)
         iid = out["__interrupt__"][0]["id"]
-    listed = httpx.get(f"{b.url}/approvals", headers=auth(BOB_LEAD)).json()
+    listed = (await arequest("GET", f"{b.url}/approvals", headers=auth(BOB_LEAD))).json()
     assert any(x["id"] == iid and x["thread_id"] == tid for x in listed)
-    r = httpx.post(f"{b.url}/approvals/{iid}?wait=true", json={"decision": "accept"}, headers=auth(BOB_LEAD),
-                   timeout=30)
+    r = await arequest("POST", f"{b.url}/approvals/{iid}?wait=true", json={"decision": "accept"},
+                       headers=auth(BOB_LEAD))
     assert r.status_code == 200, r.text
     assert r.json()["result"]["messages"][-1]["content"] == "refund issued by bob"
     async with get_client(url=a.url, headers=auth(ALICE)) as alice_a:

@@ -7,14 +7,13 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
-import httpx
 import pytest
 from langgraph_sdk import get_client
 from langgraph_sdk.client import LangGraphClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tests.integration.server_harness import ServerProcess, auth, redis_url, token
+from tests.integration.server_harness import ServerProcess, arequest, auth, redis_url, token
 from tools.db import Refund, make_engine
 from tools.seed import seed
 
@@ -82,28 +81,31 @@ async def test_refund_parks_and_is_approved_via_approvals(alice: LangGraphClient
     assert state["next"] == ["approval"] and state["interrupts"][0]["id"] == intr["id"]
     assert state["tasks"][0]["interrupts"][0]["id"] == intr["id"]
 
-    listed = httpx.get(f"{real.url}/approvals", headers=auth(BOB_LEAD)).json()
+    listed = (await arequest("GET", f"{real.url}/approvals", headers=auth(BOB_LEAD))).json()
     item = next(a for a in listed if a["id"] == intr["id"])
     assert item["tool"] == "issue_refund" and item["args"]["amount_cents"] == 1500 and item["thread_id"] == tid
-    assert all(a["id"] != intr["id"] for a in httpx.get(f"{real.url}/approvals", headers=auth(ALICE)).json())
-    r = httpx.post(f"{real.url}/approvals/{intr['id']}", json={"decision": "accept"}, headers=auth(ALICE))
+    mine = (await arequest("GET", f"{real.url}/approvals", headers=auth(ALICE))).json()
+    assert all(a["id"] != intr["id"] for a in mine)
+    r = await arequest("POST", f"{real.url}/approvals/{intr['id']}", json={"decision": "accept"},
+                       headers=auth(ALICE))
     assert r.status_code == 403
-    r = httpx.post(f"{real.url}/threads/{tid}/runs", headers=auth(ALICE),
+    r = await arequest("POST", f"{real.url}/threads/{tid}/runs", headers=auth(ALICE),
                    json={"assistant_id": "warden", "input": msg("show customer cus_acme_001")})
     assert r.status_code == 409 and r.json()["error"] == "thread_interrupted"
     assert refunds(real, "ord_acme_001_1") == []
 
-    r = httpx.post(f"{real.url}/approvals/{intr['id']}?wait=true", json={"decision": "accept", "comment": "ok"},
-                   headers=auth(BOB_LEAD), timeout=60)
+    r = await arequest("POST", f"{real.url}/approvals/{intr['id']}?wait=true",
+                       json={"decision": "accept", "comment": "ok"}, headers=auth(BOB_LEAD))
     assert r.status_code == 200, r.text
     result = r.json()["result"]
     assert result["stop_reason"] == "completed" and "approved by bob" in result["messages"][-1]["content"]
     assert refunds(real, "ord_acme_001_1") == [(1500, "bob")]
     assert (await alice.threads.get(tid))["status"] == "idle"
-    r = httpx.post(f"{real.url}/approvals/{intr['id']}", json={"decision": "accept"}, headers=auth(BOB_LEAD))
+    r = await arequest("POST", f"{real.url}/approvals/{intr['id']}", json={"decision": "accept"},
+                       headers=auth(BOB_LEAD))
     assert r.status_code == 409
     body = {"assistant_id": "warden", "command": {"resume": "accept"}}
-    r = httpx.post(f"{real.url}/threads/{tid}/runs/wait", headers=auth(BOB_LEAD), json=body)
+    r = await arequest("POST", f"{real.url}/threads/{tid}/runs/wait", headers=auth(BOB_LEAD), json=body)
     assert r.status_code == 409 and r.json()["error"] == "nothing_to_resume"
     assert refunds(real, "ord_acme_001_1") == [(1500, "bob")]
 
