@@ -69,8 +69,8 @@ _EN: tuple[Signature, ...] = (
          r"\binstead\b", "instead"),
     # --- important instructions (AgentDojo-style "<INFORMATION> ... message from me to you") ----------------
     _sig("information_tag", "important_instructions", 0.6,
-         r"<\s*/?\s*(?:information|important|instructions?|admin|directive|command|secret)\s*>",
-         "information>|important>|instruction>|instructions>|admin>|directive>|command>|secret>"),
+         r"<\s*/?\s*(?:information|important|instructions?|admin|directive|command|secret|system|sys_prompt|"
+         r"system_prompt)\s*>", ">"),
     _sig("message_from_me_to_you", "important_instructions", 0.9,
          r"\b(?:important|urgent|critical|special|personal|private)\s+(?:message|instruction|note|request)s?\s+"
          r"from\s+[^\n]{0,50}?\bto\s+(?:you|the (?:ai|assistant|agent|model|bot))", "from"),
@@ -108,6 +108,9 @@ _EN: tuple[Signature, ...] = (
     _sig("inst_token", "system_message", 0.8, r"\[/?\s*(?:inst|sys)\s*\]|<<\s*/?\s*sys\s*>>", "inst]|sys]|sys>>"),
     _sig("system_bracket", "system_message", 0.45,
          r"\[\s*/?\s*(?:system|system message|admin|developer|assistant)\s*\]", "]"),
+    _sig("priority_override", "system_message", 0.6,
+         r"\b(?:priority|admin|administrator|system|security|emergency|root|developer|supervisor)\s+override\b",
+         "override"),
     _sig("role_marker_line", "system_message", 0.45,
          r"(?:^|\n|[.!?]\s)\s*(?:system|assistant|developer|admin|administrator|root|ai|gpt|bot|model)\s*"
          r"(?:prompt|message|note|instruction|override|notice|update)?\s*:", ":"),
@@ -154,13 +157,16 @@ _EN: tuple[Signature, ...] = (
          "approv"),
     # --- TODO style ------------------------------------------------------------------------------------------
     _sig("todo_risky", "todo_style", 0.7,
-         r"(?:^|\n|[.!?]\s|>\s?)\s*(?:todo|to-do|to do|fixme|reminder for (?:the\s+)?(?:ai|assistant|agent|bot)|"
-         r"task for (?:the\s+)?(?:ai|assistant|agent|bot))\s*[:\-]\s*(?:please\s+)?(?:send|forward|e-?mail|refund|"
-         r"close|delete|transfer|export|grant|wire|pay|credit|share|copy|approve|issue|leak|post|upload)\b",
-         "todo|to-do|to do|fixme|reminder|task for"),
+         r"(?:^|\n|[.!?]\s|>\s?)\s*(?:[-*•]\s*)?(?:todo|to-do|to do|fixme)\s*[:\-]\s*(?:please\s+)?(?:send|"
+         r"forward|e-?mail|refund|close|delete|transfer|export|grant|wire|pay|credit|share|copy|approve|issue|leak|"
+         r"post|upload|reply|respond)\b", "todo|to-do|to do|fixme"),
     _sig("todo_generic", "todo_style", 0.4,
-         r"(?:^|\n|[.!?]\s)\s*(?:todo|to-do|fixme)\s*[:\-]\s*(?:please\s+)?(?:update|change|set|reset|remove|"
-         r"cancel|disable|mark|add|create)\b", "todo|to-do|fixme"),
+         r"(?:^|\n|[.!?]\s)\s*(?:[-*•]\s*)?(?:todo|to-do|fixme)\s*[:\-]\s*(?:please\s+)?(?:update|change|set|"
+         r"reset|remove|cancel|disable|mark|add|create)\b", "todo|to-do|fixme"),
+    _sig("task_for_ai", "todo_style", 0.65,
+         r"\b(?:reminder|task|action item|job|todo|assignment|instruction)s?\s+for\s+(?:the\s+|our\s+|any\s+)?"
+         r"(?:ai|a\.i\.|assistant|ai assistant|bot|chatbot|llm|ai agent|model|automated agent)\s*[:\-]",
+         "for"),
     # --- role hijack -----------------------------------------------------------------------------------------
     _sig("you_are_now", "role_hijack", 0.55,
          r"\byou(?: are|'re)\s+(?:now|henceforth|hereby|from now on)\s+(?:a|an|the|in|my|acting|operating|running|"
@@ -206,9 +212,11 @@ _EN: tuple[Signature, ...] = (
          r"\b(?:send|forward|e-?mail|mail|export|upload|post|share|transmit|copy|bcc|cc|deliver)\b[^\n]{0,80}?"
          r"\b(?:to|at|into|via)\s+(?:this\s+address\s*:?\s*)?[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}", "@"),
     _sig("secrets_request", "exfiltration", 0.6,
-         r"\b(?:send|forward|e-?mail|share|reveal|give|post|tell)\b[^\n]{0,40}?\b(?:api keys?|passwords?|"
-         r"credentials|secrets?|access tokens?|bearer tokens?|jwt|session cookies?|private keys?)\b[^\n]{0,40}?"
-         r"\b(?:to|at|with)\b", "key|password|credential|secret|token|jwt|cookie"),
+         r"\b(?:send|forward|e-?mail|share|reveal|give|post|tell|paste)\s+(?:me|us)\s+(?:the\s+|your\s+|all\s+)?"
+         r"(?:api keys?|passwords?|credentials|secrets?|access tokens?|bearer tokens?|jwt|session cookies?|"
+         r"private keys?)\b|\b(?:send|forward|e-?mail|share|post|paste)\b[^\n]{0,40}?\b(?:api keys?|passwords?|"
+         r"credentials|secrets?|access tokens?|bearer tokens?|session cookies?|private keys?)\b[^\n]{0,40}?"
+         r"\b(?:to|at)\s+\S*@", "key|password|credential|secret|token|jwt|cookie"),
     _sig("exfil_url", "exfiltration", 0.6,
          r"!\[[^\]]*\]\(https?://[^)]*(?:\?|&)[a-z_]*=|\b(?:append|encode|put|include)\b[^\n]{0,40}?\b(?:to|in|"
          r"into)\s+(?:the\s+)?(?:url|link|image|query string|query parameter)", "](http|url|link|image|query"),
@@ -242,7 +250,8 @@ _EN: tuple[Signature, ...] = (
          r"instructions)|the prompt above|pre-?prompt|developer (?:message|instructions))", "prompt|instruction|"
          "system message|rules|guidelines|configuration|developer"),
     _sig("what_is_your_prompt", "prompt_leak", 0.6,
-         r"\bwhat\s+(?:is|are|were)\s+your\s+(?:system prompt|instructions|initial instructions|hidden rules)",
+         r"\bwhat\s+(?:is|are|were)\s+your\s+(?:system prompt|instructions|initial instructions|hidden rules|"
+         r"system instructions|hidden instructions|original instructions|system message)",
          "your"),
     # --- addressed to the AI ---------------------------------------------------------------------------------
     _sig("note_to_ai", "ai_addressed", 0.5,
@@ -373,10 +382,11 @@ _ML: tuple[Signature, ...] = (
         r"полный список|весь|всю)[^\n]{0,25}?(?:данны\w*|клиент\w*|адрес\w*|почт\w*|контакт\w*)",
         "отправ|перешл|вышл|экспорт|пришл|пересл"),
     _ml("zh", "exfiltration", 0.7,
-        r"(?:发送|转发|导出|发给|发到|邮寄|寄给)[^\n]{0,15}?(?:所有|全部|完整)[^\n]{0,10}?(?:客户|用户|数据|资料|邮箱|名单)",
+        r"(?:发送|转发|导出|发给|发到|邮寄|寄给)[^\n]{0,15}?(?:所有|全部|完整)[^\n]{0,10}?(?:客户|用户|数据|资料|邮箱|名单)"
+        r"|(?:所有|全部|完整)的?(?:客户|用户)[^\n]{0,10}?(?:数据|资料|邮箱|名单|信息)[^\n]{0,40}?(?:发送|转发|导出|发给|发到)",
         "发送|转发|导出|发给|发到|邮寄|寄给"),
     _ml("ja", "exfiltration", 0.7,
-        r"(?:すべて|全て|全部)の?[^\n]{0,10}?(?:顧客|ユーザー|データ|メール)[^\n]{0,20}?(?:送信|転送|送って|エクスポート)",
+        r"(?:すべて|全て|全部)の?[^\n]{0,10}?(?:顧客|ユーザー|データ|メール)[^\n]{0,40}?(?:送信|転送|送って|エクスポート)",
         "すべて|全て|全部"),
     _ml("xx", "role_hijack", 0.6,
         r"\b(?:vous êtes maintenant|tu es maintenant|du bist jetzt|sie sind jetzt|ahora eres|ahora usted es|"
@@ -405,7 +415,7 @@ _ML: tuple[Signature, ...] = (
         r"(?:ne (?:le )?(?:dis|dites) (?:rien|pas) à l'utilisateur|sag\w* dem (?:benutzer|nutzer|kunden) nichts|"
         r"no (?:le )?digas (?:nada )?al usuario|non dirlo all'utente|não (?:conte|diga) ao usuário|"
         r"не говори пользователю|不要告诉用户|ユーザーに言わない|사용자에게 알리지)",
-        "dis|sag|digas|dirlo|conte|diga|говори|告诉|言わ|알리"),
+        "dis|dit|sag|digas|dirlo|conte|diga|говори|告诉|言わ|알리"),
     _ml("xx", "ai_addressed", 0.75,
         r"(?:si tu es une ia|si vous êtes une ia|wenn du eine ki bist|wenn sie eine ki sind|si eres una ia|"
         r"se sei un'ia|se sei una ia|se você é uma ia|se voce e uma ia|als je een ai bent|если ты ии|"

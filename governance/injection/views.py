@@ -170,7 +170,7 @@ def _surface_views(kind: str, plain: str) -> list[View]:
         views.append(View(f"{kind}>confusables", fold_confusables(plain)))
     base = views[-1].text
     if "<" in base or "&" in base or "*" in base or "`" in base or "~" in base:
-        markup = _EMPHASIS.sub("", _TAG.sub("", _COMMENT_MARKS.sub(" ", html.unescape(base))))
+        markup = _EMPHASIS.sub("", _TAG.sub("", _COMMENT_MARKS.sub(" ", html.unescape(base)))).lower()
         if markup != base:
             views.append(View(f"{kind}>markup", _WS.sub(" ", markup)))
             base = markup
