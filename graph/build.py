@@ -19,6 +19,7 @@ from langgraph.graph.state import CompiledStateGraph
 
 from governance.auth import Principal
 from nodes.approval import approval
+from nodes.audit import with_request_audit
 from nodes.context import DEPS_KEY, Deps
 from nodes.evaluator import evaluator
 from nodes.executor import executor
@@ -60,7 +61,7 @@ def after_evaluator(state: State) -> Literal["planner", "executor", "__end__"]:
 
 def build_graph(*, deps: Deps, checkpointer: BaseCheckpointSaver | None = None) -> CompiledStateGraph:
     builder = StateGraph(State, context_schema=Principal, input_schema=InputState, output_schema=OutputState)
-    builder.add_node("guard", guard)
+    builder.add_node("guard", with_request_audit(guard))  # audits every request and a guard stop
     builder.add_node("planner", planner)
     builder.add_node("executor", executor)
     builder.add_node("approval", approval)

@@ -10,6 +10,11 @@ measured here, the default "async" durability lost the interrupt from ``get_stat
 
 ``WARDEN_MODEL_PROVIDER=scripted`` swaps the LLM for ``graph.scripted.ScriptedChatModel`` (deterministic
 rules, no model), which tests, benchmarks and offline demos use.
+
+``make_deps`` also builds the governance services (SECURITY.md): the approval policy (loaded and checked against
+the registry: a bad file stops start-up with a ``PolicyError`` naming the file, rule and field), the credential
+issuer (an in-memory Ed25519 key; the registry gets only its verifier), the read-only engine, the audit trail
+and the role directory.
 """
 
 from __future__ import annotations
@@ -21,13 +26,19 @@ from langgraph.graph.state import CompiledStateGraph
 from redis.asyncio import Redis
 from sqlalchemy import Engine
 
+from governance.audit import SqlAuditLog
 from graph.build import build_graph
 from graph.checkpointer import WardenRedisSaver, open_checkpointer
 from graph.models import make_planner
 from graph.settings import Settings
 from nodes.context import Deps, Limits
-from tools.db import create_schema, make_engine
-from tools.registry import ToolRegistry, default_registry
+from tools.credentials import CredentialIssuer
+from tools.db import create_schema, make_engine, make_read_engine
+from tools.effect_tools import EFFECT_TOOLS
+from tools.policy import load_policy
+from tools.read_tools import READ_TOOLS
+from tools.registry import ToolRegistry
+from tools.roles import RoleDirectory
 
 DURABILITY: Final = "sync"
 
@@ -40,12 +51,27 @@ def make_limits(settings: Settings) -> Limits:
         max_iterations=settings.max_iterations,
         run_timeout_s=settings.run_timeout_s,
         max_request_chars=settings.max_request_chars,
+        approval_ttl_s=settings.approval_ttl_s,
     )
 
 
-def make_deps(settings: Settings, *, engine: Engine | None = None, registry: ToolRegistry | None = None) -> Deps:
+def make_registry(settings: Settings, issuer: CredentialIssuer) -> ToolRegistry:
+    """Every shipped tool, the checked approval policy, and the verifier paired with ``issuer``."""
+    specs = [*READ_TOOLS, *EFFECT_TOOLS]
+    policy = load_policy(settings.approval_policy, specs=specs)
+    return ToolRegistry(specs, policy=policy, verifier=issuer.verifier)
+
+
+def make_deps(settings: Settings, *, engine: Engine | None = None, registry: ToolRegistry | None = None,
+              issuer: CredentialIssuer | None = None) -> Deps:
+    """The node dependencies. A ``registry`` passed in must verify ``issuer``'s credentials (pass both)."""
     engine = engine or make_engine(settings.effective_database_url)
-    return Deps(engine=engine, registry=registry or default_registry(), planner=make_planner(settings),
+    read_engine = make_read_engine(engine.url.render_as_string(hide_password=False))
+    issuer = issuer or CredentialIssuer.generate(ttl_s=settings.tool_credential_ttl_s)
+    audit = SqlAuditLog(engine)
+    return Deps(engine=engine, read_engine=read_engine, registry=registry or make_registry(settings, issuer),
+                planner=make_planner(settings), audit=audit,
+                roles=RoleDirectory(read_engine, write_engine=engine, audit=audit), credentials=issuer,
                 limits=make_limits(settings))
 
 
@@ -63,19 +89,19 @@ class WardenRuntime:
             return
         self._closed = True
         await self.redis.aclose()
-        self.deps.engine.dispose()
+        self.deps.engines.dispose()
 
 
 async def open_runtime(settings: Settings) -> WardenRuntime:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     deps = make_deps(settings)
-    create_schema(deps.engine)
+    create_schema(deps.engine, runtime_role=settings.database_runtime_role)
     redis = Redis.from_url(settings.effective_redis_url)
     try:
         saver = await open_checkpointer(redis, ttl_minutes=settings.checkpoint_ttl_minutes)
     except Exception:
         await redis.aclose()
-        deps.engine.dispose()
+        deps.engines.dispose()
         raise
     graph = build_graph(deps=deps, checkpointer=saver)
     return WardenRuntime(settings=settings, graph=graph, checkpointer=saver, deps=deps, redis=redis)

@@ -65,6 +65,16 @@ class Settings(BaseSettings):
     run_timeout_s: float = Field(default=300.0, gt=0)
     max_request_chars: int = Field(default=4000, ge=16)
 
+    # Governance (SECURITY.md): the approval policy file (unset: tools/approval_policy.toml), how long a pending
+    # approval waits before the run ends `approval_expired`, how often the server sweeps expired ones, the
+    # lifetime of the per-step tool credential (at most 15 minutes), and the PostgreSQL role the runtime uses
+    # (it may append to audit_log, never UPDATE/DELETE it).
+    approval_policy: Path | None = None
+    approval_ttl_s: float = Field(default=24 * 3600.0, gt=0)
+    approval_sweep_s: float = Field(default=30.0, gt=0)
+    tool_credential_ttl_s: int = Field(default=300, ge=5, le=900)
+    database_runtime_role: str | None = None
+
     @model_validator(mode="after")
     def _refuse_dev_secrets_outside_dev(self) -> Settings:
         if self.env == "prod" and self.jwt_algorithm == "HS256":

@@ -1,31 +1,50 @@
-"""approval: park the pending action with ``interrupt()`` until an allowed human decides.
+"""approval: park the pending action with ``interrupt()`` until an allowed human decides, or until it expires.
 
 The interrupt payload is agent-inbox's HumanInterrupt (``action_request``, ``config``, ``description``) plus an
-``approval`` block the server indexes. The resume value is ``{"decision": ..., "args"?, "comment"?,
-"decided_by": {tenant, user, roles}}``; the server stamps ``decided_by`` from the verified token. The decision
-may also be an agent-inbox HumanResponse (``{"type": "accept"|"edit"|"ignore"|"response", "args": ...}``, or a
-list of one). The node checks the decider again (defence in depth): a decision from someone who may not make
-it, or an edit whose new arguments fail validation, is refused and the action stays parked, with the reason
-shown in the next interrupt.
+``approval`` block the server indexes (tool, version, args, approver roles, risk, the policy rule and its
+reason, the facts it used, who asked, ``expires_at``). The resume value is ``{"decision": ..., "args"?,
+"comment"?, "decided_by": {tenant, user, roles}}``; the server stamps ``decided_by`` from the verified token.
+The decision may also be an agent-inbox HumanResponse (``{"type": "accept"|"edit"|"ignore"|"response", ...}``,
+or a list of one).
+
+Checks, again here (defence in depth): the decider's roles are refreshed from the role directory; the decider
+must be of the action's tenant, hold an approver role, and not be the requester. An edit re-runs the full
+validation with the requester's fresh roles, and the policy again on the new arguments: an edit that raises the
+approval level (a lead raising a refund above the lead limit) is refused unless the decider may approve *that*.
+A refused decision leaves the action parked, with the reason shown in the next interrupt.
+
+Expiry: the executor stamps ``expires_at`` (``WARDEN_APPROVAL_TTL_S`` after parking) into the pending action.
+When this node runs at or after it — a late decision, or the server's sweeper resuming with ``{"decision":
+"expire"}`` — nothing is decided: the step is recorded ``expired`` and the run ends ``approval_expired``. The
+check is at the top of the node, before any earlier decision is replayed, so a re-execution after expiry (the
+node runs again on every resume) can only expire, never approve. ``"expire"`` before the deadline is refused.
+
+Audit: each time the action is shown (``approval_requested``: the exact payload) and each decision
+(``approval_decided``: who, their fresh roles, accept/edit/reject/refused and why, the sha256 of what they were
+shown). Keys count the asks, so replays on resume append nothing new.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from langchain_core.runnables import RunnableConfig
 from langgraph.types import interrupt
 from sqlalchemy.orm import Session
 
+from governance.audit import canonical_json
 from governance.auth import Principal
-from nodes.context import deps_of
+from nodes import audit
+from nodes.context import Deps, deps_of
 from nodes.state import State, StepResult
 from tools.errors import ToolError
 from tools.policy import can_approve
 from tools.spec import ApprovalRequirement
 
-Kind = Literal["accept", "edit", "reject"]
+Kind = Literal["accept", "edit", "reject", "expire"]
 
 
 @dataclass(frozen=True)
@@ -43,7 +62,10 @@ def parse_decision(raw: Any) -> Decision | str:
     who = raw.get("decided_by")
     if not isinstance(who, dict) or not who.get("user") or not who.get("tenant"):
         return "decision carries no authenticated decider"
-    decided_by = Principal(tenant=str(who["tenant"]), user=str(who["user"]), roles=tuple(who.get("roles") or ()))
+    roles = who.get("roles") or ()
+    if not isinstance(roles, list | tuple) or not all(isinstance(r, str) for r in roles):
+        return "decider roles must be a list of strings"
+    decided_by = Principal(tenant=str(who["tenant"]), user=str(who["user"]), roles=tuple(roles))
     decision, args, comment = raw.get("decision"), raw.get("args"), raw.get("comment")
     if isinstance(decision, list) and len(decision) == 1:
         decision = decision[0]
@@ -57,12 +79,16 @@ def parse_decision(raw: Any) -> Decision | str:
         decision = {"accept": "accept", "edit": "edit", "ignore": "reject", "response": "reject"}.get(str(kind))
     if decision in ("approve", "approved"):
         decision = "accept"
-    if decision not in ("accept", "edit", "reject"):
-        return f"unknown decision {decision!r}: use accept, edit or reject"
+    if decision not in ("accept", "edit", "reject", "expire"):
+        return f"unknown decision {str(decision)[:40]!r}: use accept, edit or reject"
     if decision == "edit" and not isinstance(args, dict):
         return "an edit needs the new args as an object"
     return Decision(kind=decision, decided_by=decided_by, args=args if decision == "edit" else None,
                     comment=str(comment)[:1000] if comment else None)
+
+
+def _iso(ts: float) -> str:
+    return datetime.fromtimestamp(ts, UTC).isoformat(timespec="seconds")
 
 
 def interrupt_payload(state: State, pending: dict[str, Any], refusal: str | None) -> dict[str, Any]:
@@ -70,9 +96,11 @@ def interrupt_payload(state: State, pending: dict[str, Any], refusal: str | None
     req = pending["requirement"]
     taint = f" Tainted arguments (derived from untrusted text): {', '.join(pending['tainted'])}." \
         if pending.get("tainted") else ""
+    expires = _iso(pending["expires_at"]) if pending.get("expires_at") else None
     description = (f"{requester.get('user')} asked: {state.get('request', '')!r}. Step {pending['step'] + 1}: "
                    f"{pending['tool']} ({pending.get('tier')}, {req['risk']} risk) because: {pending.get('why') or '-'}. "
-                   f"{req['reason']}.{taint} Approver roles: {', '.join(req['approver_roles'])}.")
+                   f"{req['reason']}.{taint} Approver roles: {', '.join(req['approver_roles'])}."
+                   + (f" Expires {expires}." if expires else ""))
     if refusal:
         description += f" Previous decision refused: {refusal}."
     return {
@@ -82,48 +110,94 @@ def interrupt_payload(state: State, pending: dict[str, Any], refusal: str | None
         "approval": {
             "tool": pending["tool"], "version": pending["version"], "tier": pending.get("tier"),
             "args": pending["args"], "approver_roles": list(req["approver_roles"]), "risk": req["risk"],
+            "rule": req.get("rule", ""), "reason": req["reason"], "facts": pending.get("facts", {}),
             "requested_by": requester.get("user"), "tenant": requester.get("tenant"),
             "step": pending["step"], "tainted": pending.get("tainted", []), "why": pending.get("why", ""),
+            "requested_at": _iso(pending["requested_at"]) if pending.get("requested_at") else None,
+            "expires_at": expires,
         },
     }
 
 
 def _requirement(req: dict[str, Any]) -> ApprovalRequirement:
-    return ApprovalRequirement(approver_roles=tuple(req["approver_roles"]), reason=req["reason"], risk=req["risk"])
+    return ApprovalRequirement.model_validate(req)
+
+
+def _edit(deps: Deps, requester: Principal, decider: Principal, pending: dict[str, Any],
+          args: dict[str, Any]) -> dict[str, Any] | str:
+    """The pending action with the edited args and the requirement they need, or why the edit is refused."""
+    with Session(deps.read_engine) as session:
+        checked = deps.registry.validate(session, requester, pending["tool"], pending["version"], args,
+                                         tainted=bool(pending.get("tainted")))
+    if isinstance(checked, ToolError):
+        return f"edited args invalid: {checked.field or '-'}: {checked.message}"
+    if checked.approval is None:  # never weaker than what was asked: keep the original requirement
+        return pending | {"args": args}
+    ok, why = can_approve(decider, str(requester.user), requester.tenant, checked.approval)
+    if not ok:
+        return f"the edited call needs another approval ({checked.approval.reason}): {why}"
+    return pending | {"args": args, "requirement": checked.approval.model_dump(mode="json"),
+                      "facts": checked.facts}
+
+
+def _step_result(pending: dict[str, Any], status: Literal["rejected", "expired"], by: str | None,
+                 error: str, message: str) -> StepResult:
+    return {"step": pending["step"], "tool": pending["tool"], "version": pending["version"],
+            "args": pending["args"], "status": status, "output": None, "replayed": False, "idempotency_key": None,
+            "approved_by": by, "tainted": pending.get("tainted", []),
+            "error": {"error": error, "message": message, "field": None, "retryable": False}}
 
 
 def approval(state: State, config: RunnableConfig) -> dict[str, Any]:
     deps = deps_of(config)
     pending = dict(state["pending"] or {})
-    requester = state.get("requester", {})
+    requester = Principal(**state["requester"])
+    step_key = f"step-{pending['step']}"
+    if pending.get("expires_at") is not None and deps.clock() >= float(pending["expires_at"]):
+        expired = _step_result(pending, "expired", None, "approval_expired",
+                               f"no decision before {_iso(pending['expires_at'])}")
+        audit.emit(deps, config, state, "approval_decided", f"{step_key}/expired",
+                   {"decision": "expired", "tool": pending["tool"], "expires_at": _iso(pending["expires_at"])},
+                   actor="warden:expiry")
+        return {"results": [*state.get("results", []), expired], "cursor": pending["step"] + 1, "pending": None}
     refusal: str | None = None
+    ask = 0
     while True:
-        decision = parse_decision(interrupt(interrupt_payload(state, pending, refusal)))
+        ask += 1
+        shown = interrupt_payload(state, pending, refusal)
+        audit.emit(deps, config, state, "approval_requested", f"{step_key}/ask-{ask}", {"shown": shown})
+        raw = interrupt(shown)
+        decision = parse_decision(raw)
+        record: dict[str, Any] = {"ask": ask, "shown_sha256": hashlib.sha256(canonical_json(shown).encode())
+                                  .hexdigest(), "tool": pending["tool"]}
         if isinstance(decision, str):
             refusal = decision
+            audit.emit(deps, config, state, "approval_decided", f"{step_key}/ask-{ask}",
+                       record | {"decision": "unusable", "refused": refusal})
             continue
-        ok, why = can_approve(decision.decided_by, str(requester.get("user")), str(requester.get("tenant")),
-                              _requirement(pending["requirement"]))
-        if not ok:
-            refusal = why
-            continue
-        if decision.kind == "edit":
-            with Session(deps.engine) as session:
-                checked = deps.registry.validate(session, Principal(**requester), pending["tool"],
-                                                 pending["version"], decision.args or {})
-            if isinstance(checked, ToolError):
-                refusal = f"edited args invalid: {checked.field or '-'}: {checked.message}"
-                continue
-            pending["args"] = decision.args
-        break
+        decider = deps.roles.refresh(decision.decided_by)
+        record |= {"decision": decision.kind, "decided_by": decider.user, "roles": list(decider.roles),
+                   "token_roles": list(decision.decided_by.roles), "comment": decision.comment}
+        actor = decider.user
+        if decision.kind == "expire":
+            refusal = "the approval has not expired yet"
+        else:
+            ok, why = can_approve(decider, requester.user, requester.tenant, _requirement(pending["requirement"]))
+            refusal = None if ok else why
+            if ok and decision.kind == "edit":
+                edited = _edit(deps, requester, decider, pending, decision.args or {})
+                if isinstance(edited, str):
+                    refusal = edited
+                else:
+                    pending = edited
+                    record["edited_args"] = pending["args"]
+        audit.emit(deps, config, state, "approval_decided", f"{step_key}/ask-{ask}",
+                   record | ({"refused": refusal} if refusal else {}), actor=actor)
+        if refusal is None:
+            break
     if decision.kind == "reject":
-        rejected: StepResult = {
-            "step": pending["step"], "tool": pending["tool"], "version": pending["version"], "args": pending["args"],
-            "status": "rejected", "output": None, "replayed": False, "idempotency_key": None,
-            "approved_by": decision.decided_by.user, "tainted": pending.get("tainted", []),
-            "error": {"error": "rejected_by_approver", "message": decision.comment or "rejected",
-                      "field": None, "retryable": False},
-        }
+        rejected = _step_result(pending, "rejected", decider.user, "rejected_by_approver",
+                                decision.comment or "rejected")
         return {"results": [*state.get("results", []), rejected], "cursor": pending["step"] + 1, "pending": None}
-    return {"pending": pending | {"approved": True, "approved_by": decision.decided_by.user,
+    return {"pending": pending | {"approved": True, "approved_by": decider.user, "approver": decider.as_dict(),
                                   "comment": decision.comment}}

@@ -2,14 +2,20 @@
 
 - The **principal** arrives per run as LangGraph's runtime context (``context=Principal(...)``, or a dict that
   LangGraph coerces), set by the server from the verified token — never from the request body.
-- The **clients** (SQL engine, tool registry, planner model) and the limits are built once per process by the
+- The **clients** (SQL engines, tool registry, planner model) and the limits are built once per process by the
   factories in ``graph/`` and bound to the compiled graph with ``with_config(configurable={DEPS_KEY: deps})``.
   Only primitive configurable values reach checkpoint metadata, so the objects never touch Redis.
+- The **security services**: ``audit`` (the hash-chained audit trail), ``roles`` (the role directory: fresh roles
+  right before anything is authorised), ``credentials`` (mints the per-step tool credential; the registry holds
+  only its verifier), and ``clock`` (approval expiry; injectable for tests). ``graph.runtime.make_deps`` builds
+  all of them consistently — build ``Deps`` through it.
 Nodes never import ``graph/`` and never read globals.
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -17,8 +23,12 @@ from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.runnables import RunnableConfig
 from sqlalchemy import Engine
 
+from governance.audit import AuditSink
 from nodes import prompts as default_prompts
+from tools.credentials import CredentialIssuer
+from tools.db import Engines
 from tools.registry import ToolRegistry
+from tools.roles import RoleDirectory
 from tools.spec import ToolSpec
 
 DEPS_KEY = "warden_deps"
@@ -51,6 +61,7 @@ class Limits:
     max_iterations: int = 40
     run_timeout_s: float = 300.0
     max_request_chars: int = 4000
+    approval_ttl_s: float = 24 * 3600.0
 
 
 @dataclass(frozen=True)
@@ -62,11 +73,20 @@ class Prompts:
 
 @dataclass(frozen=True)
 class Deps:
-    engine: Engine
+    engine: Engine  # the write engine (effects, ledger, audit)
+    read_engine: Engine  # the read-only engine (validation, read tools, the role directory)
     registry: ToolRegistry
     planner: PlannerModel
+    audit: AuditSink
+    roles: RoleDirectory
+    credentials: CredentialIssuer
     limits: Limits = field(default_factory=Limits)
     prompts: Prompts = field(default_factory=Prompts)
+    clock: Callable[[], float] = time.time
+
+    @property
+    def engines(self) -> Engines:
+        return Engines(write=self.engine, read=self.read_engine)
 
 
 class MissingDepsError(RuntimeError):

@@ -5,6 +5,13 @@ filled from earlier results; a value read from a field a tool marks untrusted ma
 and a non-read tool with a tainted argument always goes to approval, whatever its tier. Side effects happen
 only through ``ToolRegistry.execute`` with an idempotency key derived from (thread, turn, step, tool, version,
 args): LangGraph may run this node again after a crash or a resume, and the ledger makes that a replay.
+
+Authorisation right before running (``execute_call``): the requester's roles are refreshed from the role
+directory and the call is validated again (a role revoked while the run was parked stops it here: ``forbidden``);
+the approver's roles are refreshed too; then a credential is minted for exactly this tenant, user, run, tool and
+access level, handed to the registry and dropped — it never enters the state, a prompt or a log. A step is
+validated in full *before* it is parked as well, so an approver is never asked about a call that cannot run, and
+the approval the policy asks for is computed with the database facts and the taint.
 """
 
 from __future__ import annotations
@@ -15,14 +22,16 @@ from langchain_core.runnables import RunnableConfig
 from sqlalchemy.orm import Session
 
 from governance.auth import Principal
-from nodes.context import deps_of
+from governance.quarantine import note as quarantine_note
+from governance.quarantine import screen_output
+from nodes import audit
+from nodes.context import Deps, deps_of
 from nodes.plan import parse_ref
 from nodes.state import State, StepResult
 from tools.errors import ToolError
-from tools.ledger import idempotency_key
-from tools.policy import approval_rule
+from tools.ledger import execution_event, idempotency_key
 from tools.registry import ToolRegistry
-from tools.spec import ToolSpec
+from tools.spec import ToolOutcome, ToolSpec, ValidatedCall
 
 
 def _untrusted_fields(registry: ToolRegistry, result: StepResult) -> frozenset[str]:
@@ -49,8 +58,16 @@ def _resolve(args: dict[str, Any], results: list[StepResult], registry: ToolRegi
         if field not in output:
             return {}, [], ToolError(error="unresolved_ref", message=f"step{idx - base + 1} has no field {field!r}",
                                      field=name, retryable=False)
+        held = (source.get("quarantined") or {}).get(field)  # type: ignore[attr-defined]
+        if held is not None:
+            # Quarantined text never fills a slot: the step fails (the run replans without it, or stops), and a
+            # human who has read the held text can supply the value in a new request.
+            return {}, [], ToolError(error="unresolved_ref", message=quarantine_note(
+                name, f"step{idx - base + 1}.{field}", held)[:2000], field=name, retryable=False)
         resolved[name] = output[field]
-        if field in _untrusted_fields(registry, source):
+        # Provenance is transitive: a result obtained with tainted arguments is itself derived from untrusted
+        # data, so every field of it taints what it fills.
+        if field in _untrusted_fields(registry, source) or source.get("tainted"):
             tainted.append(name)
     return resolved, tainted, None
 
@@ -62,28 +79,69 @@ def _result(step: int, call: dict[str, Any], **kw: Any) -> StepResult:
     return base | kw  # type: ignore[return-value]
 
 
-def execute_call(state: State, config: RunnableConfig, call: dict[str, Any]) -> dict[str, Any]:
-    """Validate again (state may have changed while parked) and run the call through the ledger."""
+def _key(state: State, config: RunnableConfig, call: dict[str, Any]) -> str:
+    return idempotency_key(f"{audit.thread_of(config)}/turn-{state.get('turn', 0)}", call["step"], call["tool"],
+                           call["version"], call["args"])
+
+
+def _validate(deps: Deps, principal: Principal, call: dict[str, Any], key: str) -> ValidatedCall | ToolError:
+    # With the key, a step whose effect already committed (crash before the checkpoint) replays instead of
+    # failing invariants that its own effect changed ("already refunded").
+    with Session(deps.read_engine) as session:
+        return deps.registry.validate(session, principal, call["tool"], call["version"], call["args"],
+                                      idempotency_key=key, tainted=bool(call.get("tainted")))
+
+
+def _failed(deps: Deps, config: RunnableConfig, state: State, call: dict[str, Any], err: ToolError,
+            key: str | None) -> dict[str, Any]:
+    audit.emit(deps, config, state, "validation_failed", f"step-{call['step']}", {
+        "stage": "execute", "tool": call["tool"], "version": call["version"], "args": call["args"],
+        "error": err.model_dump()})
+    results = [*state.get("results", []), _result(call["step"], call, status="error", error=err.model_dump(),
+                                                   idempotency_key=key)]
+    return {"results": results, "cursor": call["step"] + 1, "pending": None}
+
+
+def _audit_outcome(deps: Deps, config: RunnableConfig, checked: ValidatedCall, outcome: ToolOutcome,
+                   step: int, approved_by: str | None) -> None:
+    """Effects that ran recorded themselves in their own transaction; reads, replays and failures land here."""
+    if outcome.ok and checked.spec.has_effect and not outcome.replayed:
+        return
+    event = execution_event(checked, checked.principal, thread_id=audit.thread_of(config), step=step,
+                            key=outcome.idempotency_key, status="ok" if outcome.ok else "error",
+                            approved_by=approved_by, replayed=outcome.replayed, error=outcome.error)
+    deps.audit.record(event)
+
+
+def execute_call(state: State, config: RunnableConfig, call: dict[str, Any],
+                 checked: ValidatedCall | None = None) -> dict[str, Any]:
+    """Fresh roles, validation again (unless ``checked`` was validated a moment ago in this node), a credential
+    for exactly this step, then the registry runs it through the ledger."""
     deps = deps_of(config)
-    principal = Principal(**state["requester"])
     step = call["step"]
-    thread_id = str(config.get("configurable", {}).get("thread_id", "-"))
-    key = idempotency_key(f"{thread_id}/turn-{state.get('turn', 0)}", step, call["tool"], call["version"],
-                          call["args"])
-    with Session(deps.engine) as session:
-        # With the key, a step whose effect already committed (crash before the checkpoint) replays instead
-        # of failing invariants that its own effect changed ("already refunded").
-        checked = deps.registry.validate(session, principal, call["tool"], call["version"], call["args"],
-                                         idempotency_key=key)
+    thread_id = audit.thread_of(config)
+    key = _key(state, config, call)
+    if checked is None:
+        principal = deps.roles.refresh(Principal(**state["requester"]))
+        validated = _validate(deps, principal, call, key)
+        if isinstance(validated, ToolError):
+            return _failed(deps, config, state, call, validated, key)
+        checked = validated
+    principal = checked.principal
+    approver = deps.roles.refresh(Principal(**call["approver"])) if call.get("approver") else None
+    outcome = deps.registry.execute(
+        deps.engines, checked, principal=principal, idempotency_key=key, thread_id=thread_id, step=step,
+        approver=approver, audit=deps.audit,
+        credential=deps.credentials.mint(tenant=principal.tenant, user=principal.user, run=thread_id,
+                                         tools=[checked.spec.ref],
+                                         access="write" if checked.spec.has_effect else "read"))
+    _audit_outcome(deps, config, checked, outcome, step, call.get("approved_by"))
     results = list(state.get("results", []))
-    if isinstance(checked, ToolError):
-        results.append(_result(step, call, status="error", error=checked.model_dump()))
-        return {"results": results, "cursor": step + 1, "pending": None}
-    outcome = deps.registry.execute(deps.engine, checked, principal=principal, idempotency_key=key,
-                                    thread_id=thread_id, step=step, approved_by=call.get("approved_by"))
     if outcome.ok:
-        results.append(_result(step, call, status="ok", output=outcome.output, replayed=outcome.replayed,
-                               idempotency_key=key))
+        # Untrusted text is scanned as it enters: flagged fields are kept aside and masked in the output.
+        screened = screen_output(outcome.output or {}, checked.spec.untrusted_output_fields)
+        results.append(_result(step, call, status="ok", output=screened.output, replayed=outcome.replayed,
+                               idempotency_key=key, quarantined=screened.quarantined))
     else:
         err = outcome.error.model_dump() if outcome.error else {"error": "internal", "message": "no result"}
         results.append(_result(step, call, status="error", error=err, idempotency_key=key))
@@ -103,14 +161,14 @@ def executor(state: State, config: RunnableConfig) -> dict[str, Any]:
     call: dict[str, Any] = {"step": step, "tool": planned["tool"], "version": planned["version"], "args": args,
                             "why": planned.get("why", ""), "tainted": tainted}
     if err is not None:
-        results = [*state.get("results", []), _result(step, call, status="error", error=err.model_dump())]
-        return {"results": results, "cursor": step + 1, "pending": None}
-    spec = deps.registry.get(call["tool"], call["version"])
-    if isinstance(spec, ToolError):
-        results = [*state.get("results", []), _result(step, call, status="error", error=spec.model_dump())]
-        return {"results": results, "cursor": step + 1, "pending": None}
-    requirement = approval_rule(spec, args, tainted=bool(tainted))
-    if requirement is not None:
-        return {"pending": call | {"requirement": requirement.model_dump(mode="json"), "tier": spec.tier,
-                                   "approved": False}}
-    return execute_call(state, config, call)
+        return _failed(deps, config, state, call, err, None)
+    key = _key(state, config, call)
+    checked = _validate(deps, deps.roles.refresh(Principal(**state["requester"])), call, key)
+    if isinstance(checked, ToolError):
+        return _failed(deps, config, state, call, checked, key)
+    if checked.approval is not None:
+        now = deps.clock()
+        return {"pending": call | {"requirement": checked.approval.model_dump(mode="json"),
+                                   "tier": checked.spec.tier, "facts": checked.facts, "approved": False,
+                                   "requested_at": now, "expires_at": now + deps.limits.approval_ttl_s}}
+    return execute_call(state, config, call, checked)

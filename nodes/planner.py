@@ -5,6 +5,10 @@ replan, typed summaries of earlier results. Validation: shape, step count, tool 
 principal may call the tool, arguments pass the tool's strict contract and business invariants (arguments that
 are ``$ref`` slots are checked when the referenced value exists, at execution). A rejected plan returns to the
 planner with structured errors, at most ``max_plan_attempts`` times.
+
+Roles are refreshed from the role directory first (tools.roles), so the catalogue and the validation use what the
+requester may do *now*, not what their token said when the run began. Every proposal is audited: ``plan`` when
+accepted, ``validation_failed`` with the structured errors when not, and a ``stop`` when the planner is cut off.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from governance.auth import Principal
+from nodes import audit
 from nodes.context import Deps, deps_of
 from nodes.plan import Plan, pydantic_errors, ref_fields
 from nodes.state import State
@@ -79,7 +84,7 @@ def validate_plan(
     allowed = {(s.name, s.version) for s in deps.registry.catalogue(principal)}
     errors: list[dict[str, Any]] = []
     accepted: list[dict[str, Any]] = []
-    with Session(deps.engine) as session:
+    with Session(deps.read_engine) as session:
         for i, step in enumerate(plan.steps):
             where = f"steps.{i}"
             spec = deps.registry.get(step.tool, step.version)
@@ -111,18 +116,23 @@ def validate_plan(
 
 def planner(state: State, config: RunnableConfig) -> dict[str, Any]:
     deps = deps_of(config)
-    principal = Principal(**state["requester"])
+    principal = deps.roles.refresh(Principal(**state["requester"]))
     catalogue = deps.registry.catalogue(principal)
     out = deps.planner.plan(_messages(state, deps, principal, catalogue), catalogue, config)
     plan, errors = validate_plan(out.parsed, deps, principal)
     update: dict[str, Any] = {"iterations": state.get("iterations", 0) + 1}
+    attempt_key = f"replan-{state.get('replans', 0)}/attempt-{state.get('plan_attempts', 0) + 1}"
     if plan is not None:
+        audit.emit(deps, config, state, "plan", attempt_key, {"plan": plan, "roles": list(principal.roles)})
         base = len(state.get("results", []))  # a replan continues the step numbering of the turn
         return update | {"plan": plan | {"base": base}, "plan_errors": [], "cursor": base, "pending": None}
+    audit.emit(deps, config, state, "validation_failed", attempt_key,
+               {"stage": "plan", "proposed": out.parsed, "errors": errors, "model_error": out.error})
     attempts = state.get("plan_attempts", 0) + 1
     update |= {"plan": None, "plan_errors": errors, "plan_attempts": attempts}
     if attempts >= deps.limits.max_plan_attempts:
         detail = "; ".join(f"{e.get('field') or '-'}: {e.get('message')}" for e in errors[:5])
         reply = f"I could not make a valid plan for this request after {attempts} attempts ({detail})."
         update |= {"stop_reason": "plan_rejected", "messages": [AIMessage(reply)]}
+        audit.stop(deps, config, state, "plan_rejected", state.get("results", []))
     return update

@@ -19,6 +19,8 @@ StopReason = Literal[
     "plan_rejected",
     "step_failed",
     "rejected_by_approver",
+    "approval_expired",  # the pending approval outlived WARDEN_APPROVAL_TTL_S; nothing ran
+    "forbidden",  # a step was refused for authorisation (a role revoked while parked, a bad credential)
     "max_iterations",
     "timeout",
     "nothing_to_do",
@@ -30,7 +32,7 @@ class StepResult(TypedDict, total=False):
     tool: str
     version: int
     args: dict[str, Any]
-    status: Literal["ok", "error", "rejected"]
+    status: Literal["ok", "error", "rejected", "expired"]
     output: dict[str, Any] | None
     error: dict[str, Any] | None
     replayed: bool

@@ -9,13 +9,21 @@ Why these shapes:
 - ``outbox`` is where emails go; nothing leaves the machine.
 - ``ledger`` is the side-effect ledger: one row per committed effect, written in the same transaction.
 
+- ``role_grants`` is the role directory (see tools.roles): who still holds which role, with revocations.
+- ``audit_log`` (governance.audit) lives here too, append-only; ``create_schema`` installs it with its guards.
+
 SQLite specifics (``make_engine``): WAL, busy_timeout, foreign keys, and SQLAlchemy-controlled BEGIN so a
 write transaction can be opened with ``BEGIN IMMEDIATE`` (execution option ``sqlite_begin="IMMEDIATE"``):
 a deferred transaction that reads and then writes fails with SQLITE_BUSY under concurrency instead of waiting.
+
+Read tools run on a second engine that cannot write (``open_engines`` -> ``Engines.read``): SQLite opens the
+file with ``mode=ro`` (plus ``PRAGMA query_only``); PostgreSQL starts every transaction ``READ ONLY``. A read
+tool with a bug, or an injection that reached SQL, can then read at most what the query names — never write.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -31,8 +39,10 @@ from sqlalchemy import (
     create_engine,
     event,
 )
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from governance.audit import install_audit_schema
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
 
@@ -130,7 +140,24 @@ class LedgerEntry(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
-def _install_sqlite_hooks(engine: Engine, busy_timeout_ms: int) -> None:
+class RoleGrant(Base):
+    """The role directory: one row per (tenant, user, role) ever granted; ``revoked_at`` set = revoked.
+
+    A user with at least one row here is *managed*: their effective roles are the token's roles that also
+    have an unrevoked row (see tools.roles). Rows are never deleted, so the history of who held what stays."""
+
+    __tablename__ = "role_grants"
+
+    tenant: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user: Mapped[str] = mapped_column(String(128), primary_key=True)
+    role: Mapped[str] = mapped_column(String(32), primary_key=True)
+    granted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    granted_by: Mapped[str] = mapped_column(String(128))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    revoked_by: Mapped[str | None] = mapped_column(String(128), nullable=True)
+
+
+def _install_sqlite_hooks(engine: Engine, busy_timeout_ms: int, *, read_only: bool = False) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Take BEGIN away from the sqlite3 driver (its legacy mode skips BEGIN before SELECT) so that
@@ -138,10 +165,13 @@ def _install_sqlite_hooks(engine: Engine, busy_timeout_ms: int) -> None:
         dbapi_connection.isolation_level = None
         cur = dbapi_connection.cursor()
         try:
-            cur.execute("PRAGMA journal_mode=WAL")
+            if read_only:
+                cur.execute("PRAGMA query_only=ON")
+            else:
+                cur.execute("PRAGMA journal_mode=WAL")
+                cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
             cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA synchronous=NORMAL")
         finally:
             cur.close()
 
@@ -167,13 +197,58 @@ def make_engine(url: str, *, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS, **kw
     return create_engine(url, **kwargs)
 
 
+def make_read_engine(url: str, *, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS, **kwargs: Any) -> Engine:
+    """An engine that cannot write: SQLite ``mode=ro`` + ``query_only``; PostgreSQL ``READ ONLY`` transactions.
+
+    The SQLite file must exist (create the schema with the write engine first). An in-memory SQLite database
+    is private to its connection, so there is nothing to open read-only: refused rather than faked."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        path = parsed.database
+        if not path or path == ":memory:" or path.startswith("file:"):
+            raise ValueError("a read-only engine needs a SQLite *file* URL (sqlite:///path/to/db)")
+        ro_url = parsed.set(database=f"file:{path}?mode=ro", query={**parsed.query, "uri": "true"})
+        connect_args = dict(kwargs.pop("connect_args", {}))
+        connect_args.setdefault("check_same_thread", False)
+        connect_args.setdefault("timeout", busy_timeout_ms / 1000)
+        engine = create_engine(ro_url, connect_args=connect_args, **kwargs)
+        _install_sqlite_hooks(engine, busy_timeout_ms, read_only=True)
+        return engine
+    kwargs.setdefault("pool_pre_ping", True)
+    engine = create_engine(url, **kwargs)
+
+    @event.listens_for(engine, "begin")
+    def _read_only(conn: Connection) -> None:
+        conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+
+    return engine
+
+
+@dataclass(frozen=True)
+class Engines:
+    """The business system's two doors: ``write`` for effects (and the ledger/audit), ``read`` for everything
+    that only reads. Tools get a session on exactly one of them, chosen by their tier and credential."""
+
+    write: Engine
+    read: Engine
+
+    def dispose(self) -> None:
+        self.read.dispose()
+        self.write.dispose()
+
+
+def open_engines(url: str, **kwargs: Any) -> Engines:
+    return Engines(write=make_engine(url, **kwargs), read=make_read_engine(url, **kwargs))
+
+
 def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
-def create_schema(engine: Engine) -> None:
-    """Create every table (idempotent: existing tables are left alone)."""
+def create_schema(engine: Engine, *, runtime_role: str | None = None) -> None:
+    """Create every table and the audit trail's append-only guards (idempotent: existing tables stay)."""
     Base.metadata.create_all(engine)
+    install_audit_schema(engine, runtime_role=runtime_role)
 
 
-ALL_TABLES: tuple[type[Base], ...] = (Customer, Order, Ticket, Refund, Outbox, LedgerEntry)
+ALL_TABLES: tuple[type[Base], ...] = (Customer, Order, Ticket, Refund, Outbox, LedgerEntry, RoleGrant)

@@ -12,6 +12,9 @@ Rules:
 - Reads write no ledger row: they have no effect, and a resumed read should see current data.
 - Failures are never recorded: a rolled-back call may be retried and re-evaluated against the current DB.
 - DB errors: locks/timeouts/disconnects -> retryable; integrity errors -> not retryable. Nothing escapes.
+- Audit: an effect's ``tool_executed`` record (governance.audit) is appended in the same transaction as the
+  effect and its ledger row, so there is never an effect without its record (or a record without its effect).
+  Its event key is ``tool:{idempotency key}``; a replay appends nothing here (the executor records replays).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from sqlalchemy import Engine, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
+from governance.audit import AuditEvent, AuditSink
 from governance.auth import Principal
 from tools.db import LedgerEntry, is_sqlite
 from tools.errors import ToolError, ToolFailure
@@ -121,8 +125,26 @@ def db_error(exc: DBAPIError) -> ToolError:
     return ToolError(error="internal", message="database error", retryable=False)
 
 
+def execution_event(call: ValidatedCall, principal: Principal, *, thread_id: str, step: int, key: str,
+                    status: str, approved_by: str | None, replayed: bool = False,
+                    output: dict[str, Any] | None = None, error: ToolError | None = None) -> AuditEvent:
+    """The audit record of one tool execution (tool, version, args, result status, idempotency key)."""
+    payload: dict[str, Any] = {"tool": call.name, "version": call.version, "args": call.args_dict,
+                               "status": status, "idempotency_key": key, "step": step, "tier": call.spec.tier,
+                               "approved_by": approved_by, "replayed": replayed}
+    if output is not None:
+        payload["output"] = output
+    if error is not None:
+        payload["error"] = {"error": error.error, "field": error.field, "message": error.message,
+                            "retryable": error.retryable}
+    suffix = "" if status == "ok" and not replayed else f"/{'replayed' if replayed else status}"
+    return AuditEvent(tenant=principal.tenant, kind="tool_executed", event_key=f"tool:{key}{suffix}",
+                      actor=principal.user, thread_id=thread_id, payload=payload)
+
+
 def _run_effect(
-    engine: Engine, call: ValidatedCall, principal: Principal, ctx: RunContext, a_hash: str
+    engine: Engine, call: ValidatedCall, principal: Principal, ctx: RunContext, a_hash: str,
+    audit: AuditSink | None,
 ) -> ToolOutcome:
     key = ctx.idempotency_key
     write_engine = engine.execution_options(sqlite_begin="IMMEDIATE")
@@ -150,6 +172,10 @@ def _run_effect(
                 )
             )
             session.flush()
+            if audit is not None:
+                audit.record_in(session.connection(), execution_event(
+                    call, principal, thread_id=ctx.thread_id, step=ctx.step, key=key, status="ok",
+                    approved_by=ctx.approved_by, output=output))
             dl.check()
     return ToolOutcome(ok=True, output=output, replayed=False, idempotency_key=key)
 
@@ -170,8 +196,10 @@ def execute_call(
     thread_id: str,
     step: int,
     approved_by: str | None,
+    audit: AuditSink | None = None,
 ) -> ToolOutcome:
-    """Run a validated call exactly once per key. Never raises; every failure is a ``ToolOutcome`` error."""
+    """Run a validated call exactly once per key on ``engine`` (the write engine for effects, the read-only one
+    for reads). Never raises; every failure is a ``ToolOutcome`` error."""
     key = idempotency_key
     a_hash = args_hash(call.args_dict)
     ctx = RunContext(
@@ -180,7 +208,7 @@ def execute_call(
     try:
         if not call.spec.has_effect:
             return _run_read(engine, call, principal, ctx)
-        return _run_effect(engine, call, principal, ctx, a_hash)
+        return _run_effect(engine, call, principal, ctx, a_hash, audit)
     except ToolFailure as f:
         return ToolOutcome.failure(f.error, key)
     except IntegrityError:

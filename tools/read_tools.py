@@ -118,11 +118,11 @@ GET_CUSTOMER = ToolSpec(
     output_model=CustomerOut,
     tier="read",
     required_roles=READ_ROLES,
-    approval=None,
     timeout_s=5.0,
     idempotent=True,
     check=_check_customer,
     run=_get_customer,
+    data_read=frozenset({"customers"}),
     untrusted_output_fields=frozenset({"name", "notes"}),
 )
 
@@ -137,11 +137,11 @@ LIST_ORDERS = ToolSpec(
     output_model=OrdersOut,
     tier="read",
     required_roles=READ_ROLES,
-    approval=None,
     timeout_s=5.0,
     idempotent=True,
     check=_check_customer,
     run=_list_orders,
+    data_read=frozenset({"customers", "orders"}),
 )
 
 GET_TICKET = ToolSpec(
@@ -156,11 +156,11 @@ GET_TICKET = ToolSpec(
     output_model=TicketOut,
     tier="read",
     required_roles=READ_ROLES,
-    approval=None,
     timeout_s=5.0,
     idempotent=True,
     check=_check_ticket,
     run=_get_ticket,
+    data_read=frozenset({"tickets"}),
     untrusted_output_fields=frozenset({"subject", "body", "notes"}),
 )
 

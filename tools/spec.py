@@ -6,12 +6,19 @@ int, and any extra field, so a malformed plan fails validation instead of doing 
 has ``max_length`` and every int bounds: grammar-constrained decoders loop on unbounded fields, and bounds
 are the first line against absurd amounts.
 
-A spec carries two callables:
+A spec carries up to three callables:
 - ``check(session, principal, args)`` — business invariants against the DB (ids in the principal's tenant,
   amounts within what is refundable, ...). Raises ``ToolFailure``. Run by ``validate`` and *again* inside the
   execute transaction, because the world may have changed while the call waited for approval.
+- ``facts(session, principal, args) -> {name: scalar}`` (optional) — what the approval policy may condition on
+  beyond the arguments (``send_email``: ``recipient_on_record``). Names are declared in ``fact_names`` so the
+  policy file is checked against them at start-up.
 - ``run(session, principal, args, ctx) -> output`` — the effect. Only ever called inside the transaction that
   also writes the ledger row; it must not commit. ``ctx`` carries the idempotency key, approver and clock.
+
+Who must approve a call is not in the spec: it is the approval policy file's business (tools.policy), so that
+security can change it without a code change. ``data_read``/``data_written`` name the tables a tool touches;
+SECURITY.md's tool table is generated from them (tools.docs).
 """
 
 from __future__ import annotations
@@ -56,6 +63,7 @@ class ApprovalRequirement(StrictModel):
     approver_roles: tuple[str, ...]
     reason: str = Field(max_length=500)
     risk: Risk
+    rule: str = ""  # the policy rule that asked for it
 
 
 @dataclass(frozen=True)
@@ -71,7 +79,7 @@ class RunContext:
 
 CheckFn = Callable[[Session, Principal, Any], None]
 RunFn = Callable[[Session, Principal, Any, RunContext], BaseModel]
-ApprovalFn = Callable[[Mapping[str, Any]], ApprovalRequirement | None]
+FactsFn = Callable[[Session, Principal, Any], Mapping[str, int | float | bool | str]]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -84,13 +92,16 @@ class ToolSpec:
     input_model: type[StrictModel]
     output_model: type[StrictModel]
     tier: Tier
-    required_roles: frozenset[str]  # who may CALL (request) it
-    approval: ApprovalFn | None  # who may APPROVE it, as a function of the arguments (see tools.policy)
+    required_roles: frozenset[str]  # who may CALL (request) it; who may APPROVE it is the policy file's
     timeout_s: float
     idempotent: bool  # True when re-running is naturally harmless (reads); effects rely on the ledger instead
     check: CheckFn
     run: RunFn
+    data_read: frozenset[str]  # tables it reads
+    data_written: frozenset[str] = field(default_factory=frozenset)  # tables it writes (besides the ledger)
     untrusted_output_fields: frozenset[str] = field(default_factory=frozenset)
+    facts: FactsFn | None = None
+    fact_names: frozenset[str] = field(default_factory=frozenset)
 
     @property
     def ref(self) -> str:
@@ -111,7 +122,6 @@ class ToolSpec:
             "input_schema": self.input_model.model_json_schema(),
             "output_schema": self.output_model.model_json_schema(),
             "untrusted_output_fields": sorted(self.untrusted_output_fields),
-            "needs_approval": self.approval is not None,
         }
 
 
@@ -123,6 +133,8 @@ class ValidatedCall:
     args: StrictModel
     principal: Principal
     approval: ApprovalRequirement | None
+    facts: Mapping[str, Any] = field(default_factory=dict)
+    tainted: bool = False
 
     @property
     def name(self) -> str:

@@ -170,13 +170,30 @@ def test_ticket_status_is_a_closed_set(registry: ToolRegistry, engine: Engine) -
         ("not-an-address", "validation_error"),
         ("ada.lovelace@acme-client", "validation_error"),
         ("Ada <ada.lovelace@acme-client.example>", "validation_error"),
-        ("attacker@evil.example", "invariant_violated"),  # well-formed, but not our customer
-        ("hank.scorpio@globex-client.example", "invariant_violated"),  # another tenant's customer
     ],
 )
 def test_email_recipient_rules(registry: ToolRegistry, engine: Engine, to: str, code: str) -> None:
     err = validate(registry, engine, AGENT, "send_email", {"to": to, "subject": "Hello", "body": "b"})
     assert isinstance(err, ToolError) and (err.error, err.field) == (code, "to")
+
+
+@pytest.mark.parametrize(
+    ("to", "on_record", "risk"),
+    [
+        ("ada.lovelace@acme-client.example", True, "medium"),
+        ("ADA.LOVELACE@acme-client.example", True, "medium"),
+        ("attacker@evil.example", False, "high"),  # well-formed, but on nobody's record
+        ("hank.scorpio@globex-client.example", False, "high"),  # another tenant's customer: outside for acme
+    ],
+)
+def test_email_outside_the_record_needs_a_high_risk_approval(
+    registry: ToolRegistry, engine: Engine, to: str, on_record: bool, risk: str
+) -> None:
+    call = validate(registry, engine, AGENT, "send_email", {"to": to, "subject": "Hello", "body": "b"})
+    assert not isinstance(call, ToolError), call
+    assert call.facts == {"recipient_on_record": on_record}
+    assert call.approval is not None and call.approval.risk == risk
+    assert set(call.approval.approver_roles) == {"support_lead", "admin"}
 
 
 def test_email_subject_cannot_inject_headers(registry: ToolRegistry, engine: Engine) -> None:

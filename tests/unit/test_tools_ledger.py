@@ -17,6 +17,7 @@ from governance.auth import Principal
 from tests.unit.tools_fixtures import (  # noqa: F401
     AGENT,
     GLOBEX_AGENT,
+    ISSUER,
     count,
     engine,
     fresh_engine,
@@ -28,7 +29,7 @@ from tools.db import LedgerEntry, Order, Refund, Ticket
 from tools.effect_tools import UpdateTicketIn, UpdateTicketOut
 from tools.errors import ToolError
 from tools.ledger import canonical_json, idempotency_key
-from tools.policy import WRITE_ROLES
+from tools.policy import WRITE_ROLES, parse_policy
 from tools.registry import ToolRegistry
 from tools.spec import RunContext, ToolSpec, ValidatedCall
 
@@ -243,10 +244,13 @@ def _custom_registry(body: Any, timeout_s: float = 5.0) -> ToolRegistry:
 
     spec = ToolSpec(
         name="touch_ticket", version=1, description="test tool", input_model=UpdateTicketIn,
-        output_model=UpdateTicketOut, tier="write", required_roles=WRITE_ROLES, approval=None,
-        timeout_s=timeout_s, idempotent=False, check=check, run=runner,
+        output_model=UpdateTicketOut, tier="write", required_roles=WRITE_ROLES,
+        timeout_s=timeout_s, idempotent=False, check=check, run=runner, data_read=frozenset({"tickets"}),
     )  # fmt: skip
-    return ToolRegistry([spec])
+    policy = parse_policy('version = 1\n[tainted]\napprovers = ["admin"]\nreason = "r"\n'
+                          '[[rules]]\nname = "t"\ntool = "touch_ticket"\napprovers = []\nreason = "r"\n',
+                          specs=[spec])
+    return ToolRegistry([spec], policy=policy, verifier=ISSUER.verifier)
 
 
 def _ticket_status(engine: Engine, ticket_id: str) -> str:

@@ -13,17 +13,28 @@ from tests.unit.tools_fixtures import (  # noqa: F401
     AUDITOR,
     FINANCE,
     GLOBEX_FINANCE,
+    ISSUER,
     LEAD,
     engine,
+    engines_for,
     registry,
     run,
     validate,
     validated,
 )
 from tools.errors import ToolError
-from tools.policy import REFUND_LEAD_LIMIT_CENTS, approval_rule, can_approve
+from tools.policy import can_approve
 from tools.registry import ToolRegistry
-from tools.spec import ToolSpec, ValidatedCall
+from tools.spec import ApprovalRequirement, ToolSpec, ValidatedCall
+
+REFUND_LEAD_LIMIT_CENTS = 50_000  # the shipped policy's "large-refund" threshold
+
+
+def approval_rule(spec: ToolSpec, args: dict[str, object], *, tainted: bool = False,
+                  registry: ToolRegistry | None = None) -> ApprovalRequirement | None:
+    from tools.registry import default_registry
+
+    return (registry or default_registry()).policy.requirement(spec, args, tainted=tainted)
 
 
 def _refund(amount: int) -> dict[str, object]:
@@ -69,10 +80,13 @@ def test_execute_rechecks_rbac(registry: ToolRegistry, engine: Engine) -> None:
         {"ticket_id": "tkt_acme_002", "status": "pending", "note": "n"},
     )
     demoted = Principal("acme", "alice", ("auditor",))
-    out = registry.execute(engine, call, principal=demoted, idempotency_key="k1", thread_id="t", step=1)
-    assert not out.ok and out.error is not None and out.error.error == "forbidden"
-    out = registry.execute(engine, call, principal=LEAD, idempotency_key="k2", thread_id="t", step=1)
-    assert not out.ok and out.error is not None and out.error.error == "forbidden"
+    engines = engines_for(engine)
+    for who, key in ((demoted, "k1"), (LEAD, "k2")):
+        cred = ISSUER.mint(tenant="acme", user=who.user, run="t", tools=["update_ticket@1"], access="write")
+        out = registry.execute(engines, call, principal=who, credential=cred, idempotency_key=key,
+                               thread_id="t", step=1)
+        assert not out.ok and out.error is not None and out.error.error == "forbidden"
+    engines.read.dispose()
 
 
 @pytest.mark.parametrize(
@@ -148,14 +162,6 @@ def test_execute_enforces_approval_presence_and_four_eyes(registry: ToolRegistry
     assert not out.ok and out.error is not None and out.error.error == "forbidden"
     out = run(registry, engine, call, approved_by="ann")
     assert out.ok and out.output is not None and out.output["amount_cents"] == 1000
-
-
-def test_unreadable_refund_amount_gets_the_strictest_rule(registry: ToolRegistry) -> None:
-    spec = registry.get("issue_refund")
-    assert isinstance(spec, ToolSpec)
-    for args in ({"order_id": "ord_acme_001_1"}, {**_refund(100), "amount_cents": "100"}):
-        req = approval_rule(spec, args)
-        assert req is not None and set(req.approver_roles) == {"finance", "admin"}
 
 
 def test_requirement_round_trips_through_json(registry: ToolRegistry) -> None:

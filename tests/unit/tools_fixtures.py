@@ -14,7 +14,8 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from governance.auth import Principal
-from tools.db import ALL_TABLES, create_schema, make_engine
+from tools.credentials import CredentialIssuer
+from tools.db import ALL_TABLES, Engines, create_schema, make_engine, make_read_engine
 from tools.errors import ToolError
 from tools.ledger import idempotency_key
 from tools.registry import ToolRegistry, default_registry
@@ -28,6 +29,10 @@ ADMIN = Principal("acme", "ann", ("admin",))
 AUDITOR = Principal("acme", "audrey", ("auditor",))
 GLOBEX_AGENT = Principal("globex", "gary", ("support_agent",))
 GLOBEX_FINANCE = Principal("globex", "gina", ("finance",))
+KNOWN = {p.user: p for p in (AGENT, LEAD, FINANCE, ADMIN, AUDITOR)}
+
+# The runtime's side of the credential pair; the ``registry`` fixture holds its verifier.
+ISSUER = CredentialIssuer.generate()
 
 
 def fresh_engine(path: Path, **kwargs: Any) -> Engine:
@@ -46,7 +51,19 @@ def engine(tmp_path: Path) -> Iterator[Engine]:
 
 @pytest.fixture
 def registry() -> ToolRegistry:
-    return default_registry()
+    return default_registry(verifier=ISSUER.verifier)
+
+
+def engines_for(engine: Engine) -> Engines:
+    """The write engine and a read-only engine on the same file (what the runtime hands the registry)."""
+    return Engines(write=engine, read=make_read_engine(engine.url.render_as_string(hide_password=False)))
+
+
+def approver(name: str | None, tenant: str = "acme") -> Principal | None:
+    """A fixture principal by user name; an unknown name is an admin of ``tenant`` (a generic approver)."""
+    if name is None:
+        return None
+    return KNOWN.get(name) or Principal(tenant, name, ("admin",))
 
 
 @pytest.fixture
@@ -92,15 +109,22 @@ def run(
     key: str | None = None,
 ) -> ToolOutcome:
     key = key or idempotency_key(thread, step, call.name, call.version, call.args_dict)
-    return registry.execute(
-        engine,
-        call,
-        principal=call.principal,
-        idempotency_key=key,
-        thread_id=thread,
-        step=step,
-        approved_by=approved_by,
-    )
+    credential = ISSUER.mint(tenant=call.principal.tenant, user=call.principal.user, run=thread,
+                             tools=[call.spec.ref], access="write" if call.spec.has_effect else "read")
+    engines = engines_for(engine)
+    try:
+        return registry.execute(
+            engines,
+            call,
+            principal=call.principal,
+            credential=credential,
+            idempotency_key=key,
+            thread_id=thread,
+            step=step,
+            approver=approver(approved_by, call.principal.tenant),
+        )
+    finally:
+        engines.read.dispose()
 
 
 def count(engine: Engine, model: type[Any], *where: Any) -> int:
