@@ -93,6 +93,20 @@ async def test_stream_from_the_other_process(pair: tuple[ServerProcess, ServerPr
     r.close()
 
 
+async def test_long_run_holds_its_thread_past_the_lease(pair: tuple[ServerProcess, ServerProcess]) -> None:
+    """The thread lock lives two leases unless the executing process's heartbeat extends it."""
+    a, b = pair
+    async with get_client(url=a.url, headers=auth(ALICE)) as client:
+        tid = (await client.threads.create())["thread_id"]
+        run = await client.runs.create(tid, "warden", input=msg("slow 0.5 steps 12"))
+        await asyncio.sleep(LEASE_S * 2.5)
+        r = await arequest("POST", f"{b.url}/threads/{tid}/runs", headers=auth(ALICE),
+                           json={"assistant_id": "warden", "input": msg("hello")})
+        assert r.status_code == 409 and r.json()["error"] == "thread_busy"
+        await client.runs.join(tid, run["run_id"])
+        assert (await client.runs.get(tid, run["run_id"]))["status"] == "success"
+
+
 async def test_sigkill_mid_run_is_requeued_and_continued(pair: tuple[ServerProcess, ServerProcess],
                                                         redis_url: str) -> None:
     a, b = pair

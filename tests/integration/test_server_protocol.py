@@ -177,3 +177,13 @@ async def test_client_context_cannot_change_the_principal(client: LangGraphClien
     assert isinstance(out, dict)
     approval = out["__interrupt__"][0]["value"]["approval"]
     assert approval["tenant"] == "acme" and approval["requested_by"] == "alice"
+
+
+async def test_long_wait_and_join_keep_the_connection_alive(client: LangGraphClient) -> None:
+    """Past ~4.5 s the wait/join bodies stream newlines as keep-alives, then the JSON (the SDK parses it)."""
+    tid = (await client.threads.create())["thread_id"]
+    out = await client.runs.wait(tid, "warden", input=msg("slow 6"))
+    assert isinstance(out, dict) and out["messages"][-1]["content"] == "slept 1 steps"
+    run = await client.runs.create(tid, "warden", input=msg("slow 5.5"))
+    joined = await client.runs.join(tid, run["run_id"])
+    assert joined["messages"][-1]["content"] == "slept 2 steps"
