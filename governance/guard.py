@@ -34,7 +34,7 @@ __all__ = ["FLAG_THRESHOLD", "GuardPolicy", "Verdict", "normalize", "scan", "sca
 REQUEST_MAX_CHARS = 4000
 UNTRUSTED_MAX_CHARS = 20_000
 
-Refusal = Literal["injection", "off_topic"]
+Refusal = Literal["injection", "off_topic", "too_long", "empty"]
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,10 @@ def screen_request(text: str, *, max_chars: int = REQUEST_MAX_CHARS, topics: Top
     """The user's request: the injection scan, then the topic allow-list. ``refusal`` says which one refused."""
     verdict = scan(text, max_chars=max_chars)
     if verdict.flagged:
-        return _with(verdict, refusal="injection")
+        first = verdict.reasons[0] if verdict.reasons else ""
+        refusal: Refusal = ("too_long" if first.startswith("too_long") else "empty" if first == "empty"
+                            else "injection")
+        return _with(verdict, refusal=refusal)
     if topics is None:
         return verdict
     tv: TopicVerdict = topics.check(verdict.normalized)

@@ -1,4 +1,12 @@
-"""guard: the deterministic gate before any model reads the request. Starts a new turn on the thread."""
+"""guard: the deterministic gate before any model reads the request. Starts a new turn on the thread.
+
+The request is scanned (``governance.guard.screen_request``: normalisation, size, attack signatures) and then
+checked against the deployment's topic allow-list. Either refusal ends the run with ``refused_by_guard`` and a
+structured ``guard`` record (``refusal``: ``injection`` | ``off_topic``, ``reasons``, ``score``). The allow-list
+is a ``GuardPolicy`` bound under ``configurable[GUARD_POLICY_KEY]`` (e.g. ``graph.with_config(configurable=
+{GUARD_POLICY_KEY: GuardPolicy(topics=TopicPolicy.load(path))})``); unbound, the shipped support-desk list
+applies, and ``GuardPolicy(topics=None)`` turns it off.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +18,8 @@ from langchain_core.runnables import RunnableConfig
 from langgraph.runtime import Runtime
 
 from governance.auth import Principal
-from governance.guard import scan
+from governance.guard import GuardPolicy, screen_request
+from governance.injection.topics import TopicPolicy, default_topic_policy
 from nodes.context import deps_of
 from nodes.state import State
 
@@ -24,6 +33,21 @@ def _last_user_text(state: State) -> tuple[str, int]:
         part.get("text", "") if isinstance(part, dict) else str(part) for part in content
     )
     return text, len(humans)
+
+
+GUARD_POLICY_KEY = "warden_guard_policy"
+
+_REFUSAL_TEXT = {
+    "injection": "I can't act on this request: it looks like an attempt to override my instructions",
+    "off_topic": "I can only help with this support desk's work (customers, orders, refunds, tickets, email)",
+    "too_long": "I can't act on this request: it is longer than this deployment accepts",
+    "empty": "There is no request to act on",
+}
+
+
+def _topics(config: RunnableConfig) -> TopicPolicy | None:
+    policy = config.get("configurable", {}).get(GUARD_POLICY_KEY)
+    return policy.topics if isinstance(policy, GuardPolicy) else default_topic_policy()
 
 
 def guard(state: State, config: RunnableConfig, runtime: Runtime[Principal]) -> dict[str, Any]:
@@ -46,13 +70,15 @@ def guard(state: State, config: RunnableConfig, runtime: Runtime[Principal]) -> 
     if not isinstance(principal, Principal):
         reply = "No authenticated principal was given for this run; nothing was done."
         return fresh | {"stop_reason": "unauthenticated", "messages": [AIMessage(reply)]}
-    verdict = scan(text, max_chars=limits.max_request_chars)
+    verdict = screen_request(text, max_chars=limits.max_request_chars, topics=_topics(config))
     fresh |= {
         "requester": principal.as_dict(),
         "request": verdict.normalized,
-        "guard": {"flagged": verdict.flagged, "score": verdict.score, "reasons": list(verdict.reasons)},
+        "guard": {"flagged": verdict.flagged, "score": verdict.score, "reasons": list(verdict.reasons),
+                  "refusal": verdict.refusal, "families": list(verdict.families), "topics": list(verdict.topics)},
     }
     if verdict.flagged:
-        reply = "I can't act on this request: " + ", ".join(verdict.reasons) + "."
+        lead = _REFUSAL_TEXT.get(verdict.refusal or "", "I can't act on this request")
+        reply = f"{lead} ({', '.join(verdict.reasons)})."
         return fresh | {"stop_reason": "refused_by_guard", "messages": [AIMessage(reply)]}
     return fresh
