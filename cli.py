@@ -5,6 +5,11 @@
     warden token --tenant T --user U --roles r1,r2 [--ttl 15m]
     warden serve [--host H --port P --workers N]
     warden dev                         all of the above in one go; Ctrl-C stops what it started
+    warden approvals list|accept ID|reject ID [--url U --token T]   the approver's inbox, over the HTTP API
+    warden audit verify [--tenant T]   recompute the audit hash chain(s); exit 1 naming the first broken record
+    warden roles grant|revoke|show --tenant T --user U [--role R]   the role directory (revocation reaches
+                                       parked runs at once)
+    warden policy check [FILE]         validate an approval policy file against the tool registry
 """
 
 from __future__ import annotations
@@ -121,6 +126,129 @@ def cmd_dev(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- issue 5: approvals over HTTP, audit verification, the role directory, the policy file --------------------
+def _api(args: argparse.Namespace, method: str, path: str, body: dict[str, object] | None = None) -> object:
+    """Call the Warden API with the caller's token; an HTTP error becomes SystemExit with its structured body."""
+    import os
+
+    import httpx
+
+    token = args.token or os.environ.get("WARDEN_TOKEN")
+    if not token:
+        raise SystemExit("warden: a token is needed: --token or WARDEN_TOKEN (see `warden token`)")
+    settings = _settings()
+    url = (args.url or f"http://{settings.host}:{settings.port}").rstrip("/")
+    try:
+        resp = httpx.request(method, url + path, json=body, timeout=args.timeout,
+                             headers={"Authorization": f"Bearer {token}"})
+    except httpx.HTTPError as exc:
+        raise SystemExit(f"warden: cannot reach {url}: {exc}") from None
+    try:
+        data = resp.json()
+    except ValueError:
+        data = {"error": "bad_response", "message": resp.text[:500]}
+    if resp.status_code >= 400:
+        err = data if isinstance(data, dict) else {}
+        raise SystemExit(f"warden: {resp.status_code} {err.get('error')}: {err.get('message')}")
+    return data
+
+
+def cmd_approvals(args: argparse.Namespace) -> int:
+    if args.action == "list":
+        items = _api(args, "GET", "/approvals")
+        assert isinstance(items, list)
+        if args.json:
+            print(json.dumps(items, indent=2))
+            return 0
+        if not items:
+            print("no pending approvals you may decide")
+        for it in items:
+            print(f"{it['id']}  {it.get('tool')}@{it.get('version')}  {json.dumps(it.get('args'), sort_keys=True)}"
+                  f"\n    requested by {it.get('requested_by')}; approvers: {', '.join(it.get('approver_roles', []))}"
+                  f"\n    {it.get('description')}")
+        return 0
+    if not args.id:
+        raise SystemExit(f"warden approvals {args.action}: the approval id is required")
+    decision = "reject" if args.action == "reject" else ("edit" if args.args else "accept")
+    body: dict[str, object] = {"decision": decision, "comment": args.comment}
+    if args.args:
+        try:
+            body["args"] = json.loads(args.args)
+        except ValueError as exc:
+            raise SystemExit(f"warden: --args is not JSON: {exc}") from None
+    out = _api(args, "POST", f"/approvals/{args.id}?wait={'true' if args.wait else 'false'}", body)
+    print(json.dumps(out, indent=2, default=str))
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from governance.audit import verify_chain
+    from tools.db import make_engine
+
+    settings = _settings()
+    engine = make_engine(settings.effective_database_url)
+    try:
+        reports = verify_chain(engine, args.tenant)
+    finally:
+        engine.dispose()
+    bad = 0
+    for r in reports:
+        if r.broken is None:
+            print(f"{r.tenant}: ok, {r.records} records, head seq {r.head_seq} {r.head_hash}")
+        else:
+            bad += 1
+            b = r.broken
+            print(f"{r.tenant}: BROKEN at seq {b.seq} (id {b.id}, event {b.event_key}): {b.reason}")
+    if not reports:
+        print("no audit records")
+    return 1 if bad else 0
+
+
+def cmd_roles(args: argparse.Namespace) -> int:
+    from governance.audit import SqlAuditLog
+    from tools.db import create_schema, make_engine
+    from tools.roles import RoleDirectory
+
+    settings = _settings()
+    engine = make_engine(settings.effective_database_url)
+    try:
+        create_schema(engine)
+        directory = RoleDirectory(engine, audit=SqlAuditLog(engine))
+        if args.action != "show":
+            if not args.role:
+                raise SystemExit(f"warden roles {args.action}: --role is required")
+            try:
+                directory.change(args.action, tenant=args.tenant, user=args.user, role=args.role, by=args.by)
+            except ValueError as exc:
+                raise SystemExit(f"warden roles: {exc}") from None
+        rows = directory.rows(args.tenant, args.user)
+    finally:
+        engine.dispose()
+    if not rows:
+        print(f"{args.tenant}/{args.user}: not in the directory (the token's roles stand)")
+    for row in rows:
+        state = "active" if row.active else f"revoked by {row.revoked_by}"
+        print(f"{args.tenant}/{args.user}: {row.role} {state}")
+    return 0
+
+
+def cmd_policy(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from tools.effect_tools import EFFECT_TOOLS
+    from tools.policy import PolicyError, load_policy
+    from tools.read_tools import READ_TOOLS
+
+    path = Path(args.file) if args.file else _settings().approval_policy
+    try:
+        policy = load_policy(path, specs=[*READ_TOOLS, *EFFECT_TOOLS])
+    except PolicyError as exc:
+        print(f"warden policy: {exc}", file=sys.stderr)
+        return 1
+    print(f"{policy.source}: ok, {len(policy.rules)} rules")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="warden", description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -143,6 +271,32 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("dev", help="services + seed + serve, for `make run`")
     p.add_argument("--no-model", action="store_true")
     p.set_defaults(func=cmd_dev)
+    p = sub.add_parser("approvals", help="list and decide pending approvals over the HTTP API")
+    p.add_argument("action", choices=["list", "accept", "reject"])
+    p.add_argument("id", nargs="?", help="the approval id (accept/reject)")
+    p.add_argument("--url", help="API base URL (default: http://WARDEN_HOST:WARDEN_PORT)")
+    p.add_argument("--token", help="bearer token (default: $WARDEN_TOKEN)")
+    p.add_argument("--comment")
+    p.add_argument("--args", help="accept with these edited args (JSON object): an edit, validated again")
+    p.add_argument("--wait", action="store_true", help="wait for the resumed run to end and print its result")
+    p.add_argument("--json", action="store_true", help="list: raw JSON")
+    p.add_argument("--timeout", type=float, default=60.0)
+    p.set_defaults(func=cmd_approvals)
+    p = sub.add_parser("audit", help="the audit trail")
+    p.add_argument("action", choices=["verify"])
+    p.add_argument("--tenant", help="one tenant's chain (default: every tenant)")
+    p.set_defaults(func=cmd_audit)
+    p = sub.add_parser("roles", help="the role directory: grant, revoke, show")
+    p.add_argument("action", choices=["grant", "revoke", "show"])
+    p.add_argument("--tenant", required=True)
+    p.add_argument("--user", required=True)
+    p.add_argument("--role", help=f"one of: {', '.join(sorted(ROLES))}")
+    p.add_argument("--by", default="cli", help="who makes the change (recorded in the audit trail)")
+    p.set_defaults(func=cmd_roles)
+    p = sub.add_parser("policy", help="the approval policy file")
+    p.add_argument("action", choices=["check"])
+    p.add_argument("file", nargs="?", help="default: WARDEN_APPROVAL_POLICY or the shipped policy")
+    p.set_defaults(func=cmd_policy)
     return parser
 
 

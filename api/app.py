@@ -15,10 +15,11 @@ from starlette.responses import Response
 from api.auth import AuthMiddleware, CurrentPrincipal, TokenVerifier
 from api.deps import Services, Svc, json_response
 from api.errors import install_error_handlers
+from api.expiry import expiry_sweeper
 from api.keys import Keys
 from api.limits import BodyLimitMiddleware
 from api.queue import RunQueue
-from api.routes import approvals, assistants, health, runs, threads
+from api.routes import approvals, assistants, audit, health, runs, threads
 from api.runtime import RuntimeFactory, default_factory, key_prefix
 from api.store import Store
 from api.worker import WorkerPool
@@ -48,7 +49,8 @@ def create_app(settings: Settings, runtime_factory: RuntimeFactory | None = None
             app.state.services = Services(settings=settings, redis=redis, keys=keys, store=store, queue=queue,
                                           runtime=runtime, workers=workers)
             log.info("warden server ready: worker %s, %d slots", workers.wid, settings.worker_concurrency)
-            yield
+            async with expiry_sweeper(app.state.services):  # ends approvals past WARDEN_APPROVAL_TTL_S
+                yield
         finally:
             app.state.services = None
             await workers.stop()
@@ -60,7 +62,7 @@ def create_app(settings: Settings, runtime_factory: RuntimeFactory | None = None
                               "plus /approvals. Runs execute through Redis on any server process.")
     app.state.services = None
     install_error_handlers(app)
-    for module in (health, assistants, threads, runs, approvals):
+    for module in (health, assistants, threads, runs, approvals, audit):
         app.include_router(module.router)
 
     @app.get("/info", tags=["meta"])

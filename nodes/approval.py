@@ -87,8 +87,8 @@ def parse_decision(raw: Any) -> Decision | str:
                     comment=str(comment)[:1000] if comment else None)
 
 
-def _iso(ts: float) -> str:
-    return datetime.fromtimestamp(ts, UTC).isoformat(timespec="seconds")
+def _iso(ts: float, timespec: str = "microseconds") -> str:
+    return datetime.fromtimestamp(ts, UTC).isoformat(timespec=timespec)
 
 
 def interrupt_payload(state: State, pending: dict[str, Any], refusal: str | None) -> dict[str, Any]:
@@ -97,10 +97,11 @@ def interrupt_payload(state: State, pending: dict[str, Any], refusal: str | None
     taint = f" Tainted arguments (derived from untrusted text): {', '.join(pending['tainted'])}." \
         if pending.get("tainted") else ""
     expires = _iso(pending["expires_at"]) if pending.get("expires_at") else None
+    expires_text = _iso(pending["expires_at"], "seconds") if pending.get("expires_at") else None
     description = (f"{requester.get('user')} asked: {state.get('request', '')!r}. Step {pending['step'] + 1}: "
                    f"{pending['tool']} ({pending.get('tier')}, {req['risk']} risk) because: {pending.get('why') or '-'}. "
                    f"{req['reason']}.{taint} Approver roles: {', '.join(req['approver_roles'])}."
-                   + (f" Expires {expires}." if expires else ""))
+                   + (f" Expires {expires_text}." if expires_text else ""))
     if refusal:
         description += f" Previous decision refused: {refusal}."
     return {

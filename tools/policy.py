@@ -19,6 +19,7 @@ requester themself (four eyes). The auditor is read-only everywhere and approves
 
 from __future__ import annotations
 
+import json
 import string
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -125,7 +126,8 @@ class Condition:
         return False  # pragma: no cover - Op is closed
 
     def __str__(self) -> str:
-        return f"{self.var} {self.op} {self.value!r}"
+        symbol = {"eq": "==", "ne": "!=", "gt": ">", "ge": ">=", "lt": "<", "le": "<=", "in": "in"}[self.op]
+        return f"{self.var} {symbol} {json.dumps(self.value)}"
 
 
 @dataclass(frozen=True)
@@ -195,7 +197,7 @@ class ApprovalPolicy:
             if not r.covers(spec):
                 continue
             cond = " and ".join(str(c) for c in r.when) or "always"
-            who = " | ".join(r.approvers) if r.approvers else "no approval"
+            who = " / ".join(r.approvers) if r.approvers else "no approval"
             out.append(f"{cond}: {who}" + (f" ({r.risk})" if r.approvers else ""))
             if not r.when:
                 break
