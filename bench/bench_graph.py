@@ -122,18 +122,25 @@ def approval_invoke(graph: Any) -> Invoke:
     return go
 
 
-async def interleaved(variants: dict[str, Invoke], rounds: int, warmup: int) -> dict[str, list[float]]:
+async def interleaved(variants: dict[str, Invoke], rounds: int, warmup: int,
+                      cpu: dict[str, float] | None = None) -> dict[str, list[float]]:
+    """Wall ms per call for each variant; ``cpu`` (if given) gets this process's CPU ms per call (all threads)."""
     names = list(variants)
     for _ in range(warmup):
         for name in names:
             await variants[name]()
     out: dict[str, list[float]] = {n: [] for n in names}
+    cpu_s = dict.fromkeys(names, 0.0)
     for i in range(rounds):
         order = names[i % len(names):] + names[:i % len(names)]
         for name in order:
+            c0 = time.process_time()
             t0 = time.perf_counter()
             await variants[name]()
             out[name].append((time.perf_counter() - t0) * 1000)
+            cpu_s[name] += time.process_time() - c0
+    if cpu is not None:
+        cpu.update({n: v * 1000 / rounds for n, v in cpu_s.items()})
     return out
 
 
@@ -190,13 +197,15 @@ async def measure(rounds: int = ROUNDS, approval_rounds: int = APPROVAL_ROUNDS) 
         }
         steps = {name: await _count_steps(g, env.user_input(env.REQUEST), _cfg(), env.REQUESTER)
                  for name, g in graphs.items() if name != "none"}
-        read = await interleaved({n: read_invoke(g) for n, g in graphs.items()}, rounds, WARMUP)
+        read_cpu: dict[str, float] = {}
+        read = await interleaved({n: read_invoke(g) for n, g in graphs.items()}, rounds, WARMUP, read_cpu)
         appr = await interleaved({n: approval_invoke(g) for n, g in graphs.items() if n != "none"},
                                  approval_rounds, 3)
         pdeps = make_deps(settings, engine=deps.engine)
         profile = {"redis": await _profile(settings, pdeps, WardenRedisSaver),
                    PIPELINED: await _profile(settings, pdeps, PipelinedRedisSaver)}
-        return {"steps_read": steps, "read_ms": read, "approval_ms": appr, "profile": profile}
+        return {"steps_read": steps, "read_ms": read, "read_cpu_ms": read_cpu, "approval_ms": appr,
+                "profile": profile}
     finally:
         await redis2.aclose()
         await rt.aclose()
@@ -211,12 +220,13 @@ def rows_from(m: dict[str, Any]) -> list[dict[str, Any]]:
     for name, xs in m["read_ms"].items():
         out.append(row(SECTION, f"read: {labels[name]}", med[name] / steps, "ms/step",
                        note=f"p50 {med[name]:.2f} / p99 {percentile(xs, 99):.2f} ms per {steps}-step invoke, "
-                            f"n={len(xs)}"))
+                            f"CPU {m['read_cpu_ms'][name]:.2f} ms/invoke (this process), n={len(xs)}"))
     for name in ("redis", PIPELINED):
         ratio = med[name] / med["memory"]
         out.append(row(SECTION, f"read: {labels[name]} / InMemorySaver", ratio, "x",
                        target=f"<= {TARGET_RATIO}", met=ratio <= TARGET_RATIO,
-                       note=f"+{(med[name] - med['memory']) / steps:.2f} ms per durable step"
+                       note=f"+{(med[name] - med['memory']) / steps:.2f} ms per durable step; CPU ratio "
+                            f"{m['read_cpu_ms'][name] / m['read_cpu_ms']['memory']:.2f}x"
                             + ("" if name == "redis" else " (not the product: a proposal)")))
     amed = {n: median(v) for n, v in m["approval_ms"].items()}
     for name in ("redis", PIPELINED):

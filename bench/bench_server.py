@@ -27,8 +27,12 @@ SECTION = "b) runs/wait"
 P50_TARGET_MS = 50.0
 WARMUP = 5
 # (server, concurrency) -> runs; langgraph dev answers in ~1 s whatever the load, so it gets fewer
-RUNS = {("warden", 1): 100, ("warden", 8): 240, ("langgraph-dev", 1): 24, ("langgraph-dev", 8): 80}
-PHASE_CAP_S = 45.0
+RUNS = {("warden", 1): 100, ("warden", 8): 240, ("langgraph-dev", 1): 24, ("langgraph-dev", 8): 80,
+        ("warden-pipelined", 1): 100, ("warden-pipelined", 8): 240}
+PIPELINED_FACTORY = "bench.pipelined_saver:open_runtime_pipelined"  # a prototype, not the product
+LABELS = {"warden": "ours", "langgraph-dev": "langgraph dev", "warden-pipelined": "ours + pipelined saver (proto)"}
+PHASE_CAP_S = 45.0  # per server and concurrency, over all blocks
+BLOCKS = 4
 
 
 async def _redis_cpu_s(url: str) -> float:
@@ -50,14 +54,12 @@ async def _one(client: Any, context: dict[str, Any]) -> tuple[float, float, bool
     return (t1 - t0) * 1000, (t2 - t1) * 1000, ok
 
 
-async def phase(server: Server, label: str, concurrency: int, runs: int, cap_s: float = PHASE_CAP_S) -> dict[str, Any]:
+async def block(server: Server, concurrency: int, runs: int, cap_s: float) -> dict[str, Any]:
+    """``runs`` requests by ``concurrency`` concurrent clients; latencies, wall, server and Redis CPU."""
     context = env.REQUESTER.as_dict()  # langgraph dev takes the principal as context; ours uses the token's
     lat: list[float] = []
-    create: list[float] = []
     failures = 0
     async with get_client(url=server.url, headers=server.headers, timeout=60.0) as client:
-        for _ in range(WARMUP):
-            await _one(client, context)
         remaining = runs
         deadline = time.monotonic() + cap_s
 
@@ -66,11 +68,10 @@ async def phase(server: Server, label: str, concurrency: int, runs: int, cap_s: 
             while remaining > 0 and time.monotonic() < deadline:
                 remaining -= 1
                 try:
-                    c_ms, w_ms, ok = await _one(client, context)
-                except Exception:
+                    _, w_ms, ok = await _one(client, context)
+                except Exception:  # noqa: BLE001 - counted and reported as a failure
                     failures += 1
                     continue
-                create.append(c_ms)
                 lat.append(w_ms)
                 failures += 0 if ok else 1
 
@@ -81,40 +82,60 @@ async def phase(server: Server, label: str, concurrency: int, runs: int, cap_s: 
         wall = time.perf_counter() - t0
         cpu1 = tree_cpu_s(server.pid)
         redis1 = await _redis_cpu_s(env.redis_url())
+    return {"lat": lat, "failures": failures, "wall": wall, "cpu": cpu1 - cpu0, "redis_cpu": redis1 - redis0}
+
+
+async def warmup(server: Server) -> None:
+    async with get_client(url=server.url, headers=server.headers, timeout=60.0) as client:
+        for _ in range(WARMUP):
+            await _one(client, env.REQUESTER.as_dict())
+
+
+def _phase(label: str, concurrency: int, blocks: list[dict[str, Any]], rss_mb: float) -> dict[str, Any]:
+    lat = [x for b in blocks for x in b["lat"]]
+    wall = sum(b["wall"] for b in blocks)
     done = len(lat)
-    return {"server": label, "concurrency": concurrency, "runs": done, "failures": failures, "wall_s": wall,
-            "throughput_rps": done / wall if wall else 0.0, "latency_ms": lat, "create_ms": create,
+    return {"server": label, "concurrency": concurrency, "runs": done, "blocks": len(blocks),
+            "failures": sum(b["failures"] for b in blocks), "wall_s": wall,
+            "throughput_rps": done / wall if wall else 0.0, "latency_ms": lat,
             "p50_ms": median(lat), "p99_ms": percentile(lat, 99),
-            "cpu_ms_per_run": (cpu1 - cpu0) * 1000 / max(done, 1),
-            "redis_cpu_ms_per_run": (redis1 - redis0) * 1000 / max(done, 1),
-            "rss_mb": tree_rss_mb(server.pid)}
+            "cpu_ms_per_run": sum(b["cpu"] for b in blocks) * 1000 / max(done, 1),
+            "redis_cpu_ms_per_run": sum(b["redis_cpu"] for b in blocks) * 1000 / max(done, 1),
+            "rss_mb": rss_mb}
 
 
-async def measure() -> dict[str, Any]:
-    ours = start_warden("warden-b")
+async def measure(pipelined: bool = True, blocks: int = BLOCKS) -> dict[str, Any]:
+    """All servers up at once; per concurrency, ``blocks`` rounds, each running one block per server in a
+    rotating order, so drifting load from elsewhere on the machine is spread over all of them."""
+    started: dict[str, Server] = {}
     try:
-        theirs = start_langgraph_dev("langgraph-dev")
-    except Exception:
-        CHILDREN.stop(ours.child)
-        raise
-    try:
+        started["warden"] = start_warden("warden-b")
+        if pipelined:
+            started["warden-pipelined"] = start_warden("warden-b-pipelined", runtime_factory=PIPELINED_FACTORY)
+        started["langgraph-dev"] = start_langgraph_dev("langgraph-dev")
+        for srv in started.values():
+            await warmup(srv)
+        names = list(started)
         phases: list[dict[str, Any]] = []
         for conc in (1, 8):
-            for srv in (ours, theirs):
-                name = "warden" if srv is ours else "langgraph-dev"
-                phases.append(await phase(srv, name, conc, RUNS[(name, conc)]))
-        return {"phases": phases, "startup_s": {"warden": ours.startup_s, "langgraph-dev": theirs.startup_s},
-                "langgraph_dev_url": theirs.url}
+            got: dict[str, list[dict[str, Any]]] = {n: [] for n in names}
+            for b in range(blocks):
+                for name in names[b % len(names):] + names[:b % len(names)]:
+                    n_runs = max(conc, RUNS[(name, conc)] // blocks)
+                    got[name].append(await block(started[name], conc, n_runs, PHASE_CAP_S / blocks))
+            phases += [_phase(n, conc, got[n], tree_rss_mb(started[n].pid)) for n in names]
+        return {"phases": phases, "startup_s": {n: s.startup_s for n, s in started.items()},
+                "langgraph_dev_url": started["langgraph-dev"].url}
     finally:
-        CHILDREN.stop(theirs.child)
-        CHILDREN.stop(ours.child)
+        for srv in started.values():
+            CHILDREN.stop(srv.child)
 
 
 def rows_from(m: dict[str, Any]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     by = {(p["server"], p["concurrency"]): p for p in m["phases"]}
     for (name, conc), p in by.items():
-        label = "ours" if name == "warden" else "langgraph dev"
+        label = LABELS[name]
         fail = f", {p['failures']} FAILED" if p["failures"] else ""
         target, met = (f"<= {P50_TARGET_MS:g}", p["p50_ms"] <= P50_TARGET_MS) if (name, conc) == ("warden", 1) \
             else (None, None)
@@ -132,6 +153,10 @@ def rows_from(m: dict[str, Any]) -> list[dict[str, Any]]:
                             f" theirs; RSS {o['rss_mb']:.0f} MB"))
         out.append(row(SECTION, f"c={conc}: server CPU per thread+run, langgraph dev", t["cpu_ms_per_run"], "ms",
                        note=f"RSS {t['rss_mb']:.0f} MB"))
+        if (pp := by.get(("warden-pipelined", conc))) is not None:
+            out.append(row(SECTION, f"c={conc}: server CPU per thread+run, {LABELS['warden-pipelined']}",
+                           pp["cpu_ms_per_run"], "ms",
+                           note=f"+ Redis {pp['redis_cpu_ms_per_run']:.1f} ms/run; not the product: a proposal"))
     return out
 
 

@@ -49,7 +49,7 @@ def summary(values: Sequence[float]) -> dict[str, float]:
 
 
 # --- result rows -----------------------------------------------------------------------------------------------
-def row(section: str, metric: str, value: float | int | str | None, unit: str = "", *,
+def row(section: str, metric: str, value: float | str | None, unit: str = "", *,
         target: str | None = None, met: bool | None = None, note: str = "", **extra: Any) -> dict[str, Any]:
     out: dict[str, Any] = {"section": section, "metric": metric, "value": value, "unit": unit,
                            "target": target, "met": met, "note": note}

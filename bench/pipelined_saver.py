@@ -120,3 +120,18 @@ async def open_pipelined(redis: Redis, *, ttl_minutes: int) -> PipelinedRedisSav
     saver = PipelinedRedisSaver(redis_client=redis, ttl={"default_ttl": ttl_minutes, "refresh_on_read": True})
     await saver.asetup()
     return saver
+
+
+async def open_runtime_pipelined(settings: Any) -> Any:
+    """``graph.runtime.open_runtime`` with the prototype saver: a ``WARDEN_RUNTIME_FACTORY`` for what-if runs."""
+    from graph.build import build_graph
+    from graph.runtime import WardenRuntime, make_deps
+    from tools.db import create_schema
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    deps = make_deps(settings)
+    create_schema(deps.engine)
+    redis = Redis.from_url(settings.effective_redis_url)
+    saver = await open_pipelined(redis, ttl_minutes=settings.checkpoint_ttl_minutes)
+    return WardenRuntime(settings=settings, graph=build_graph(deps=deps, checkpointer=saver), checkpointer=saver,
+                         deps=deps, redis=redis)

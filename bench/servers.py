@@ -61,11 +61,15 @@ def _bin(name: str) -> Path | None:
     return None
 
 
-def start_warden(name: str = "warden", *, workers: int = 1, timeout_s: float = 60.0) -> Server:
+def start_warden(name: str = "warden", *, workers: int = 1, timeout_s: float = 60.0,
+                 runtime_factory: str | None = None) -> Server:
+    """``runtime_factory``: a ``WARDEN_RUNTIME_FACTORY`` (e.g. the pipelined-saver prototype); default: the real
+    ``graph.runtime.open_runtime``."""
     d = env.data_dir(name)
     port = free_port()
     prefix = f"bench{uuid.uuid4().hex[:10]}"
-    environ = env.server_env(d, WARDEN_SERVER_KEY_PREFIX=prefix, WARDEN_JWT_SECRET=BENCH_SECRET)
+    extra = {"WARDEN_RUNTIME_FACTORY": runtime_factory} if runtime_factory else {}
+    environ = env.server_env(d, WARDEN_SERVER_KEY_PREFIX=prefix, WARDEN_JWT_SECRET=BENCH_SECRET, **extra)
     exe = _bin("warden")
     argv = ([str(exe)] if exe else [sys.executable, "-m", "cli"]) + [
         "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
