@@ -20,6 +20,7 @@ import orjson
 from langchain_core.messages import AIMessageChunk
 from redis.asyncio import Redis
 
+from api._private import stream_entries, text
 from api.keys import Keys
 
 log = logging.getLogger("warden.events")
@@ -71,12 +72,12 @@ async def tail(
     """Yield the run's events from ``last_id`` on until ``end``; ``None`` after each idle ``block_ms``."""
     key = keys.run_events(rid)
     while True:
-        reply = await redis.xread({key: last_id}, block=block_ms, count=500)
-        if not reply:
-            status = await redis.hget(keys.run(rid), "status")
+        entries = stream_entries(await redis.xread({key: last_id}, block=block_ms, count=500))
+        if not entries:
+            status = text(await redis.hget(keys.run(rid), "status"))
             if status is None or status in TERMINAL:
                 # Finished without our seeing `end` (trimmed or expired) or deleted: read what is left, stop.
-                rest = await redis.xrange(key, min=f"({last_id}" if last_id != "0" else "-")
+                rest = stream_entries(await redis.xrange(key, min=f"({last_id}" if last_id != "0" else "-"))
                 for sid, fields in rest:
                     yield sid, fields["e"], fields["d"].encode()
                     if fields["e"] == "end":
@@ -85,7 +86,7 @@ async def tail(
                 return
             yield None
             continue
-        for sid, fields in reply[0][1]:
+        for sid, fields in entries:
             last_id = sid
             yield sid, fields["e"], fields["d"].encode()
             if fields["e"] == "end":
@@ -150,10 +151,10 @@ async def wait_result(redis: Redis, keys: Keys, rid: str) -> bytes:
     run's one-entry ``done`` stream, so a waiter wakes once, not on every event."""
     key = keys.run_done(rid)
     while True:
-        reply = await redis.xread({key: "0"}, block=5_000, count=1)
-        if reply:
-            return str(reply[0][1][0][1].get("r") or "{}").encode()
-        status, result = await redis.hmget(keys.run(rid), ["status", "result"])
+        entries = stream_entries(await redis.xread({key: "0"}, block=5_000, count=1))
+        if entries:
+            return (entries[0][1].get("r") or "{}").encode()
+        status, result = (text(v) for v in await redis.hmget(keys.run(rid), ["status", "result"]))
         if status is None or status in TERMINAL:  # ended, but its done entry is gone (expired or deleted)
             return result.encode() if result else b"{}"
 

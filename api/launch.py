@@ -16,13 +16,13 @@ import orjson
 from langchain_core.messages import convert_to_messages
 from langchain_core.utils.uuid import uuid7
 
+from api._private import Record
 from api.approvals import may_decide, resume_value
 from api.deps import ASSISTANT_ID, Services, resolve_assistant
 from api.encode import dumps
 from api.errors import ApiError, not_found
 from api.keys import now_iso
 from api.schemas import RunCreate
-from api.store import Record
 from governance.auth import Principal
 
 

@@ -15,6 +15,7 @@ import orjson
 from redis.asyncio import Redis
 
 from api import scripts
+from api._private import text
 from api.keys import Keys, entry, now_iso, now_ms
 
 BUSY = {"error": "ThreadBusy", "message": "another run holds the thread"}
@@ -42,15 +43,14 @@ class RunQueue:
         await self._release(keys=[self.keys.thread_lock(tid)], args=[rid])
 
     async def holder(self, tid: str) -> str | None:
-        held: str | None = await self.redis.get(self.keys.thread_lock(tid))
-        return held
+        return text(await self.redis.get(self.keys.thread_lock(tid)))
 
     # --- enqueue -------------------------------------------------------------------------------------------
     async def enqueue(self, run: Mapping[str, str]) -> None:
         """Record the run, mark its thread busy, keep the lock for as long as the run may wait, queue it."""
         k, rid, tid = self.keys, run["run_id"], run["thread_id"]
         async with self.redis.pipeline(transaction=True) as p:
-            p.hset(k.run(rid), mapping=dict(run))
+            p.hset(k.run(rid), mapping=dict(run))  # type: ignore[arg-type]  # str values are fine
             p.expire(k.run(rid), self.ttl_s)
             p.zadd(k.thread_runs(tid), {rid: now_ms()})
             p.expire(k.thread_runs(tid), self.ttl_s)

@@ -10,11 +10,11 @@ import orjson
 from redis.asyncio import Redis
 
 from api import scripts
+from api._private import Record, record, text_set, texts
 from api.encode import dumps
 from api.errors import ApiError, not_found
 from api.keys import Keys, now_iso, now_ms
 
-Record = dict[str, str]
 THREAD_JSON_FIELDS = ("metadata", "values", "interrupts")
 
 
@@ -80,7 +80,7 @@ class Store:
         return rec
 
     async def get_thread(self, tenant: str, tid: str) -> Record | None:
-        rec: Record = await self.redis.hgetall(self.keys.thread(tid))
+        rec = record(await self.redis.hgetall(self.keys.thread(tid)))
         if not rec or rec.get("tenant") != tenant or "thread_id" not in rec:
             return None
         return rec
@@ -104,11 +104,11 @@ class Store:
         sort_order: str,
     ) -> list[Record]:
         k = self.keys
-        tids: list[str] = list(ids) if ids else await self.redis.zrange(k.tenant_threads(tenant), 0, -1)
+        tids = list(ids) if ids else texts(await self.redis.zrange(k.tenant_threads(tenant), 0, -1))
         async with self.redis.pipeline(transaction=False) as p:
             for tid in tids:
                 p.hgetall(k.thread(tid))
-            recs: list[Record] = await p.execute()
+            recs = [record(r) for r in await p.execute()]
         found, stale = [], []
         for tid, rec in zip(tids, recs, strict=True):
             if not rec or "thread_id" not in rec:
@@ -123,8 +123,8 @@ class Store:
 
     async def delete_thread(self, tenant: str, tid: str) -> None:
         k = self.keys
-        rids: list[str] = await self.redis.zrange(k.thread_runs(tid), 0, -1)
-        iids: list[str] = list(await self.redis.smembers(k.thread_approvals(tid)))
+        rids = texts(await self.redis.zrange(k.thread_runs(tid), 0, -1))
+        iids = list(text_set(await self.redis.smembers(k.thread_approvals(tid))))
         async with self.redis.pipeline(transaction=True) as p:
             p.delete(k.thread(tid), k.thread_runs(tid), k.thread_approvals(tid), k.thread_lock(tid))
             for rid in rids:
@@ -138,7 +138,7 @@ class Store:
 
     # --- runs ----------------------------------------------------------------------------------------------
     async def get_run(self, tid: str, rid: str) -> Record | None:
-        rec: Record = await self.redis.hgetall(self.keys.run(rid))
+        rec = record(await self.redis.hgetall(self.keys.run(rid)))
         if not rec or rec.get("thread_id") != tid:
             return None
         return rec
@@ -150,11 +150,11 @@ class Store:
         return rec
 
     async def list_runs(self, tid: str, *, limit: int, offset: int, status: str | None) -> list[Record]:
-        rids: list[str] = await self.redis.zrevrange(self.keys.thread_runs(tid), 0, -1)
+        rids = texts(await self.redis.zrevrange(self.keys.thread_runs(tid), 0, -1))
         async with self.redis.pipeline(transaction=False) as p:
             for rid in rids:
                 p.hgetall(self.keys.run(rid))
-            recs: list[Record] = await p.execute()
+            recs = [record(r) for r in await p.execute()]
         runs = [r for r in recs if r and (status is None or r.get("status") == status)]
         return runs[offset : offset + limit]
 
@@ -172,7 +172,7 @@ class Store:
         pending, ones no longer pending become decided (kept as tombstones so a late decision gets 409)."""
         k = self.keys
         now_list = [(iid, value) for iid, value in pending if isinstance(value, Mapping) and "approval" in value]
-        old: set[str] = set(await self.redis.smembers(k.thread_approvals(tid)))
+        old = text_set(await self.redis.smembers(k.thread_approvals(tid)))
         current = {iid for iid, _ in now_list}
         if not old and not current:
             return
@@ -195,18 +195,18 @@ class Store:
             await p.execute()
 
     async def get_approval(self, tenant: str, iid: str) -> Record | None:
-        rec: Record = await self.redis.hgetall(self.keys.approval(iid))
+        rec = record(await self.redis.hgetall(self.keys.approval(iid)))
         if not rec or rec.get("tenant") != tenant or "value" not in rec:
             return None
         return rec
 
     async def pending_approvals(self, tenant: str) -> list[Record]:
         k = self.keys
-        iids: list[str] = await self.redis.zrange(k.tenant_approvals(tenant), 0, -1)
+        iids = texts(await self.redis.zrange(k.tenant_approvals(tenant), 0, -1))
         async with self.redis.pipeline(transaction=False) as p:
             for iid in iids:
                 p.hgetall(k.approval(iid))
-            recs: list[Record] = await p.execute()
+            recs = [record(r) for r in await p.execute()]
         stale = [iid for iid, r in zip(iids, recs, strict=True) if not r or r.get("status") != "pending"]
         if stale:
             await self.redis.zrem(k.tenant_approvals(tenant), *stale)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import random
 import time
@@ -22,6 +23,7 @@ import orjson
 from langgraph.types import Command
 from redis.asyncio import Redis
 
+from api._private import text, text_set
 from api.encode import dumps, error_dict, interrupt_dict
 from api.events import Publisher
 from api.keys import Keys
@@ -84,13 +86,13 @@ class WorkerPool:
         k = self.keys
         while self._running:
             try:
-                item = await self.redis.blmove(k.queue, k.inflight(self.wid), 2, "RIGHT", "LEFT")
+                item = text(await self.redis.blmove(k.queue, k.inflight(self.wid), 2, "RIGHT", "LEFT"))
                 if item is None:
                     continue
                 rid, _, tid = item.partition(" ")
                 task = asyncio.create_task(self._run(item), name=f"run-{rid}")
                 self.active[rid] = (tid, task)
-                task.add_done_callback(lambda _t, rid=rid: self.active.pop(rid, None))
+                task.add_done_callback(functools.partial(self._forget, rid))
                 await asyncio.wait({task})  # outlives this loop's cancellation; stop() waits for it
                 if not task.cancelled() and (exc := task.exception()) is not None:
                     raise exc
@@ -99,6 +101,9 @@ class WorkerPool:
             except Exception:
                 log.exception("worker slot %d: queue error; retrying", slot)
                 await asyncio.sleep(1.0)
+
+    def _forget(self, rid: str, _: asyncio.Task[None]) -> None:
+        self.active.pop(rid, None)
 
     async def _heartbeat_loop(self) -> None:
         while True:
@@ -118,7 +123,7 @@ class WorkerPool:
         while True:
             await asyncio.sleep(self.settings.run_lease_s / 3 * (0.8 + 0.4 * random.random()))
             try:
-                wids: set[str] = await self.redis.smembers(self.keys.workers)
+                wids = text_set(await self.redis.smembers(self.keys.workers))
                 for wid in wids - {self.wid}:
                     n = await self.queue.requeue_dead(wid)
                     if n >= 0:

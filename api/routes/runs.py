@@ -18,13 +18,14 @@ from fastapi import APIRouter, Depends, Query, Request
 from langchain_core.utils.uuid import uuid7
 from starlette.responses import Response, StreamingResponse
 
+from api._private import Record
 from api.auth import CurrentPrincipal, principal
 from api.deps import Services, Svc, check_uuid, json_response
 from api.errors import ApiError
 from api.events import TERMINAL, keepalive_body, sse_frames, tail, wait_result
 from api.launch import ensure_thread, launch, run_config, stream_modes, validate_create
 from api.schemas import ErrorPublic, RunCreate, RunPublic, RunStatus
-from api.store import Record, run_public
+from api.store import run_public
 from governance.auth import Principal
 
 router = APIRouter(tags=["runs"], dependencies=[Depends(principal)],
@@ -32,9 +33,9 @@ router = APIRouter(tags=["runs"], dependencies=[Depends(principal)],
                               409: {"model": ErrorPublic}, 422: {"model": ErrorPublic}})
 _background: set[asyncio.Task[Any]] = set()
 _STREAM_ID = re.compile(r"\d{1,20}(-\d{1,20})?")
-_WAIT_JSON = {200: {"description": "the run's final values, plus `__interrupt__` when it parked at an interrupt "
+_WAIT_JSON: dict[int | str, dict[str, Any]] = {200: {"description": "the run's final values, plus `__interrupt__` when it parked at an interrupt "
                                    "or `__error__` when it failed", "content": {"application/json": {}}}}
-_SSE = {200: {"description": "Server-sent events: metadata, the requested stream modes, error, end",
+_SSE: dict[int | str, dict[str, Any]] = {200: {"description": "Server-sent events: metadata, the requested stream modes, error, end",
               "content": {"text/event-stream": {}}}}
 
 
