@@ -82,7 +82,9 @@ def redact_text(text: str) -> str:
 
 
 def redact_address(value: str) -> str:
-    """An address field: keep only the domain (or nothing when it is not an address at all)."""
+    """An address field: keep only the domain (or nothing when it is not an address at all). Idempotent."""
+    if value.startswith("[email:") and value.endswith("]"):
+        return value
     _, at, domain = value.rpartition("@")
     return f"[email:…@{domain.lower()[:253]}]" if at and domain else REDACTED
 
