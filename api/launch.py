@@ -49,8 +49,8 @@ def validate_create(body: RunCreate) -> None:
 
 
 def check_input(svc: Services, value: Mapping[str, Any]) -> None:
-    """Refuse input the graph would choke on (and that would poison the thread's checkpoint): unknown keys,
-    messages that are not messages."""
+    """Refuse input the graph would choke on (and that would poison the thread's checkpoint) or should not
+    trust: unknown keys, messages that are not messages, messages that are not the user's."""
     allowed = svc.input_keys
     for key in value:
         if allowed is not None and key not in allowed:
@@ -62,10 +62,13 @@ def check_input(svc: Services, value: Mapping[str, Any]) -> None:
             raise ApiError(422, "validation_error", "input.messages must be a list", field="input.messages")
         for i, m in enumerate(messages):
             try:
-                convert_to_messages([m])
+                [converted] = convert_to_messages([m])
             except Exception:  # noqa: BLE001 - any coercion failure is the client's bad input
                 raise ApiError(422, "validation_error", f"input.messages.{i} is not a message "
                                "({role|type, content})", field=f"input.messages.{i}") from None
+            if converted.type != "human":  # system/ai/tool text from a client would pose as trusted history
+                raise ApiError(422, "validation_error", f"input.messages.{i}: only user messages may be sent, "
+                               f"not {converted.type!r}", field=f"input.messages.{i}")
 
 
 def stream_modes(body: RunCreate) -> list[str]:

@@ -107,6 +107,40 @@ async def test_long_run_holds_its_thread_past_the_lease(pair: tuple[ServerProces
         assert (await client.runs.get(tid, run["run_id"]))["status"] == "success"
 
 
+async def test_sigterm_hands_its_runs_back_at_once(pair: tuple[ServerProcess, ServerProcess], redis_url: str) -> None:
+    """Graceful stop: runs that outlast the grace period go back to the queue as the process exits, without
+    waiting for the lease to lapse; the other process continues them from their checkpoint."""
+    a, b = pair
+    prefix = a.env["WARDEN_SERVER_KEY_PREFIX"]
+    by_wid = {worker_id(a): a, worker_id(b): b}
+    r = redis.Redis.from_url(redis_url, decode_responses=True)
+    async with get_client(url=a.url, headers=auth(ALICE)) as client:
+        tid = (await client.threads.create())["thread_id"]
+        rid = (await client.runs.create(tid, "warden", input=msg("slow 0.5 steps 24")))["run_id"]
+        while (await client.threads.get_state(tid))["values"].get("steps_done", 0) < 1:
+            await asyncio.sleep(0.1)
+    victim_wid = r.hget(f"{prefix}:run:{rid}", "worker") or ""
+    victim = by_wid[victim_wid]
+    survivor = b if victim is a else a
+    survivor_wid = next(w for w in by_wid if w != victim_wid)
+    assert victim.proc is not None
+    victim.proc.terminate()
+    await asyncio.to_thread(victim.proc.wait, 30)
+    await asyncio.sleep(0.5)  # well under the lease: only the graceful hand-back explains a new owner
+    assert r.hget(f"{prefix}:run:{rid}", "worker") == survivor_wid
+    assert not r.sismember(f"{prefix}:workers", victim_wid)
+    async with get_client(url=survivor.url, headers=auth(ALICE)) as client:
+        await client.runs.join(tid, rid)
+        final = await client.runs.get(tid, rid)
+        assert final["status"] == "success"
+        assert (await client.threads.get_state(tid))["values"]["steps_done"] == 24
+    assert r.hget(f"{prefix}:run:{rid}", "attempt") == "2"
+    assert "Traceback" not in victim.output()
+    r.close()
+    victim.stop()
+    victim.start()
+
+
 async def test_sigkill_mid_run_is_requeued_and_continued(pair: tuple[ServerProcess, ServerProcess],
                                                         redis_url: str) -> None:
     a, b = pair
