@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench.common import cleanup_on_signals, machine_notes
+from bench.common import cleanup_on_signals, contention, cpu_snapshot, machine_notes
 
 ORDER = ("bench_graph", "bench_server", "bench_approval")
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -109,6 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     from bench import env
 
     before = machine_notes()
+    cpu0 = cpu_snapshot()
     started = time.monotonic()
     rows: list[dict[str, Any]] = []
     with cleanup_on_signals():
@@ -123,13 +124,15 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             env.cleanup_tmp()
     after = machine_notes()
+    busy = contention(cpu0, cpu_snapshot())
     elapsed = time.monotonic() - started
     print(table(rows))
     print(f"\nmachine: {before['cpus']} CPUs ({before.get('cpu_model', '?')}), load avg {before['loadavg']} before, "
-          f"{after['loadavg']} after; Python {before['python']}; {elapsed:.0f} s in all")
+          f"{after['loadavg']} after; {busy['cores_busy']} cores busy on average, {busy['cores_busy_other']} of them "
+          f"not this benchmark nor its servers; Python {before['python']}; {elapsed:.0f} s in all")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     doc = {"created_at": datetime.now(UTC).isoformat(timespec="seconds"), "elapsed_s": round(elapsed, 1),
-           "machine": {"before": before, "after": after}, "rows": rows}
+           "machine": {"before": before, "after": after, **busy}, "rows": rows}
     args.out.write_text(json.dumps(doc, indent=1, default=str))
     print(f"written: {args.out}")
     return 0

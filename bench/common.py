@@ -239,3 +239,26 @@ def wait_http(url: str, child: Child, timeout_s: float, *, path: str = "/ok") ->
                 return time.monotonic() - t0
         time.sleep(0.1)
     raise RuntimeError(f"{child.name} not ready after {timeout_s}s:\n{child.log_tail()}")
+
+
+def cpu_snapshot() -> dict[str, float]:
+    """Machine-wide busy CPU seconds (all cores, /proc/stat) and this process's own + its reaped children's."""
+    import resource
+
+    with open("/proc/stat") as f:
+        vals = [int(x) for x in f.readline().split()[1:]]
+    idle = vals[3] + (vals[4] if len(vals) > 4 else 0)
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {"machine_busy_s": (sum(vals[:8]) - idle) / CLK_TCK, "wall_s": time.monotonic(),
+            "bench_s": me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime}
+
+
+def contention(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
+    """Average cores busy during the run: all of them, and those not spent by the benchmark and its servers
+    (the rest: other work on the machine, plus the shared Redis and model server)."""
+    wall = max(after["wall_s"] - before["wall_s"], 1e-9)
+    busy = (after["machine_busy_s"] - before["machine_busy_s"]) / wall
+    ours = (after["bench_s"] - before["bench_s"]) / wall
+    return {"cores_busy": round(busy, 2), "cores_busy_bench": round(ours, 2),
+            "cores_busy_other": round(max(busy - ours, 0.0), 2)}
