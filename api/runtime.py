@@ -2,6 +2,9 @@
 
 ``WARDEN_RUNTIME_FACTORY=module:function`` (a test and extension hook) names an ``async (Settings) -> runtime``
 to use instead of ``graph.runtime.open_runtime``; the integration tests use it to serve a stand-in graph.
+``WARDEN_SERVER_KEY_PREFIX`` (default ``warden``) prefixes the server's own Redis keys, so several deployments
+or test runs can share one Redis; processes that should share runs must share the prefix. (Both are read here
+rather than in ``Settings`` because they are deployment wiring, not agent configuration.)
 """
 
 from __future__ import annotations

@@ -99,18 +99,24 @@ async def _cancel(svc: Services, rec: Record) -> Any:
 # --- thread runs ---------------------------------------------------------------------------------------------
 @router.post("/threads/{thread_id}/runs", response_model=RunPublic)
 async def create_run(svc: Svc, who: CurrentPrincipal, thread_id: str, body: RunCreate) -> Response:
+    """Queue a background run. 409 ``thread_busy`` while another run holds the thread (multitask strategy
+    ``reject``); 409 ``thread_interrupted`` for new input on a thread parked at an interrupt (it would drop the
+    pending approval: resume it with ``command.resume`` or ``POST /approvals/{id}``); 409 ``nothing_to_resume``
+    for a resume when nothing is pending; 403 when the caller may not decide the pending approval."""
     rec = await _create(svc, who, thread_id, body)
     return json_response(run_public(rec), headers=_locations(rec))
 
 
 @router.post("/threads/{thread_id}/runs/wait", responses=_WAIT_JSON)
 async def wait_run(svc: Svc, who: CurrentPrincipal, thread_id: str, body: RunCreate) -> Response:
+    """Queue a run and answer with its result; the same 403/409 rules as creating one."""
     rec = await _create(svc, who, thread_id, body)
     return await _wait_response(svc, rec, _locations(rec))
 
 
 @router.post("/threads/{thread_id}/runs/stream", responses=_SSE)
 async def stream_run(svc: Svc, who: CurrentPrincipal, thread_id: str, body: RunCreate) -> Response:
+    """Queue a run and stream its events (SSE); the same 403/409 rules as creating one."""
     rec = await _create(svc, who, thread_id, body)
     return _sse_response(svc, rec, stream_modes(body), cancel_on_disconnect=body.on_disconnect == "cancel")
 
