@@ -28,3 +28,7 @@ services-down:
 bench: install
 	.venv/bin/warden services up --no-model
 	.venv/bin/python -m bench
+
+eval-security: install
+	.venv/bin/python -m evals.guard_eval
+	.venv/bin/python -m evals.security_eval
