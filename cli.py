@@ -5,6 +5,7 @@
     warden token --tenant T --user U --roles r1,r2 [--ttl 15m]
     warden serve [--host H --port P --workers N]
     warden dev                         all of the above in one go; Ctrl-C stops what it started
+    warden scan [FILE]                 JSONL {"text": ...} in -> JSONL verdict {"flagged","score","reasons"} out
     warden approvals list|accept ID|reject ID [--url U --token T]   the approver's inbox, over the HTTP API
     warden audit verify [--tenant T]   recompute the audit hash chain(s); exit 1 naming the first broken record
     warden roles grant|revoke|show --tenant T --user U [--role R]   the role directory (revocation reaches
@@ -64,6 +65,29 @@ def cmd_seed(_: argparse.Namespace) -> int:
         engine.dispose()
     print(f"seeded {settings.effective_database_url}: {summary}")
     return 0
+
+
+def cmd_scan(args: argparse.Namespace) -> int:
+    """JSONL ``{"text": ...}`` lines in (a file, or stdin) -> one JSONL verdict per line out, same order.
+    Exit 1 when any line was unreadable (it still gets an error verdict, flagged); never a traceback."""
+    import io
+
+    from governance.guard import scan_jsonl
+
+    try:
+        # Undecodable bytes become U+FFFD rather than an exception: one bad record must not end the stream.
+        source = (open(args.file, encoding="utf-8", errors="replace") if args.file  # noqa: SIM115
+                  else io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace"))
+    except OSError as exc:
+        print(f"warden scan: {exc}", file=sys.stderr)
+        return 2
+    bad = 0
+    with source:
+        for verdict in scan_jsonl(source, max_chars=args.max_chars):
+            bad += "error" in verdict
+            sys.stdout.write(json.dumps(verdict, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+    return 1 if bad else 0
 
 
 def make_token(settings: Settings, tenant: str, user: str, roles: Sequence[str], ttl_s: int) -> str:
@@ -268,6 +292,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int)
     p.add_argument("--workers", type=int)
     p.set_defaults(func=cmd_serve)
+    p = sub.add_parser("scan", help="scan JSONL {\"text\": ...} lines for prompt injection")
+    p.add_argument("file", nargs="?", help="a JSONL file (default: stdin)")
+    p.add_argument("--max-chars", type=int, default=20_000, help="longer texts are flagged too_long")
+    p.set_defaults(func=cmd_scan)
     p = sub.add_parser("dev", help="services + seed + serve, for `make run`")
     p.add_argument("--no-model", action="store_true")
     p.set_defaults(func=cmd_dev)
