@@ -68,7 +68,8 @@ class RunQueue:
         for field, value in run.items():
             args += [field, value]
         res = await self._enqueue_input(
-            keys=[k.thread_lock(tid), k.thread(tid), k.run(rid), k.thread_runs(tid), k.queue], args=args)
+            keys=[k.thread_lock(tid), k.thread(tid), k.run(rid), k.thread_runs(tid), k.queue,
+                  k.tenant_threads(run["tenant"])], args=args)
         return str(res)
 
     async def fail_unclaimed(self, rid: str, error: Mapping[str, str]) -> None:

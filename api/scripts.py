@@ -134,7 +134,7 @@ redis.call('EXPIRE', KEYS[2], ARGV[1])
 return 1
 """
 
-# KEYS: lock, thread, run, thread_runs, queue
+# KEYS: lock, thread, run, thread_runs, queue, tenant_threads
 # ARGV: run_id, tenant, lock_ttl_ms, ttl_s, score, now, entry, field1, value1, ...
 # A new-input run in one step: 'busy' if the thread is held, 'interrupted' if it is parked at an interrupt,
 # 'not_found' if it is not the tenant's, else the run is recorded and queued ('ok').
@@ -150,5 +150,6 @@ redis.call('EXPIRE', KEYS[4], ARGV[4])
 redis.call('HSET', KEYS[2], 'status', 'busy', 'updated_at', ARGV[6], 'last_run_id', ARGV[1])
 redis.call('LPUSH', KEYS[5], ARGV[7])
 redis.call('EXPIRE', KEYS[5], ARGV[4])
+redis.call('EXPIRE', KEYS[6], ARGV[4])
 return 'ok'
 """

@@ -187,3 +187,21 @@ async def test_long_wait_and_join_keep_the_connection_alive(client: LangGraphCli
     run = await client.runs.create(tid, "warden", input=msg("slow 5.5"))
     joined = await client.runs.join(tid, run["run_id"])
     assert joined["messages"][-1]["content"] == "slept 2 steps"
+
+
+async def test_stream_disconnect_cancels_when_asked(client: LangGraphClient) -> None:
+    tid = (await client.threads.create())["thread_id"]
+    run_id = None
+    async for part in client.runs.stream(tid, "warden", input=msg("slow 0.2 steps 50"), stream_mode="values",
+                                         on_disconnect="cancel"):
+        if part.event == "metadata":
+            run_id = part.data["run_id"]
+        if part.event == "values":
+            break
+    assert run_id is not None
+    for _ in range(100):
+        if (await client.runs.get(tid, run_id))["status"] == "interrupted":
+            break
+        await asyncio.sleep(0.1)
+    assert (await client.runs.get(tid, run_id))["status"] == "interrupted"
+    assert (await client.threads.get(tid))["status"] == "idle"
