@@ -86,9 +86,12 @@ class RowWatcher:
             conn.close()
 
     async def wait_for(self, target: int, timeout_s: float = 30.0) -> float:
-        ok = await asyncio.to_thread(self._hit.wait, timeout_s)
-        if not ok:
-            raise TimeoutError(f"refund #{target} never appeared in SQL within {timeout_s}s")
+        """When the watcher first saw refund #target (its own clock; this loop's polling adds nothing to it)."""
+        deadline = time.monotonic() + timeout_s
+        while not self._hit.is_set():
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"refund #{target} never appeared in SQL within {timeout_s}s")
+            await asyncio.sleep(0.002)
         return self.seen_at[target]
 
     def stop(self) -> None:

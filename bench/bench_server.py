@@ -27,8 +27,8 @@ SECTION = "b) runs/wait"
 P50_TARGET_MS = 50.0
 WARMUP = 5
 # (server, concurrency) -> runs; langgraph dev answers in ~1 s whatever the load, so it gets fewer
-RUNS = {("warden", 1): 100, ("warden", 8): 240, ("langgraph-dev", 1): 24, ("langgraph-dev", 8): 80,
-        ("warden-pipelined", 1): 100, ("warden-pipelined", 8): 240}
+RUNS = {("warden", 1): 100, ("warden", 8): 160, ("langgraph-dev", 1): 24, ("langgraph-dev", 8): 80,
+        ("warden-pipelined", 1): 100, ("warden-pipelined", 8): 160}
 PIPELINED_FACTORY = "bench.pipelined_saver:open_runtime_pipelined"  # a prototype, not the product
 LABELS = {"warden": "ours", "langgraph-dev": "langgraph dev", "warden-pipelined": "ours + pipelined saver (proto)"}
 PHASE_CAP_S = 45.0  # per server and concurrency, over all blocks

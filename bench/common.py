@@ -219,11 +219,13 @@ def cleanup_on_signals() -> Iterator[None]:
         raise KeyboardInterrupt
 
     old = signal.signal(signal.SIGTERM, on_term)
+    old_int = signal.signal(signal.SIGINT, signal.default_int_handler)  # even if started with SIGINT ignored
     try:
         yield
     finally:
         CHILDREN.stop_all()
         signal.signal(signal.SIGTERM, old)
+        signal.signal(signal.SIGINT, old_int)
 
 
 def wait_http(url: str, child: Child, timeout_s: float, *, path: str = "/ok") -> float:
