@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from governance.injection.signatures import SIGNATURES, SQUASHED, Signature
+from governance.injection.signatures import INDEX, SQUASHED, AnchorIndex
 from governance.injection.views import has_invisible_inside_words, has_mixed_script_word, normalize, views
 
 FLAG_THRESHOLD = 0.5
@@ -65,18 +65,53 @@ def noisy_or(weights: Sequence[float]) -> float:
     return round(1.0 - remaining, 4)
 
 
-def match_signatures(text: str, signatures: Sequence[Signature] = SIGNATURES) -> list[Finding]:
+SEGMENT = 600    # views are matched in segments of whole lines about this long: each regex runs only where
+LONG_LINE = 2048  # its anchors are. A line longer than LONG_LINE is cut into overlapping windows.
+OVERLAP = 300    # consecutive segments share a line (or this many characters), so a phrase that crosses a
+                 # segment boundary is still seen whole
+
+
+def _segments(text: str) -> list[str]:
+    if len(text) <= SEGMENT:
+        return [text]
+    lines: list[str] = []
+    for line in text.split("\n"):
+        if len(line) <= LONG_LINE:
+            lines.append(line)
+        else:
+            step = LONG_LINE - OVERLAP
+            lines.extend(line[i:i + LONG_LINE] for i in range(0, len(line) - OVERLAP, step))
+    out: list[str] = []
+    group: list[str] = []
+    size = 0
+    for line in lines:
+        group.append(line)
+        size += len(line) + 1
+        if size >= SEGMENT:
+            out.append("\n".join(group))
+            group, size = [line], len(line) + 1  # the last line opens the next segment too
+    if len(group) > 1 or not out:
+        out.append("\n".join(group))
+    return out
+
+
+def match_signatures(text: str, index: AnchorIndex = INDEX) -> list[Finding]:
     """Signatures found in any view of ``text`` (first view wins per signature)."""
     found: dict[str, Finding] = {}
+    seen: set[str] = set()
     for view in views(text):
         if view.kind.endswith("despaced"):
             for sid, family, weight, phrases in SQUASHED:
                 if sid not in found and any(p in view.text for p in phrases):
                     found[sid] = Finding(sid, family, weight, view.kind)
             continue
-        for sig in signatures:
-            if sig.id not in found and sig.search(view.text):
-                found[sig.id] = Finding(sig.id, sig.family, sig.weight, view.kind)
+        for chunk in _segments(view.text):
+            if chunk in seen:
+                continue  # a derived view leaves most lines as they were: match each distinct segment once
+            seen.add(chunk)
+            for sig in index.candidates(chunk):
+                if sig.id not in found and sig.search(chunk):
+                    found[sig.id] = Finding(sig.id, sig.family, sig.weight, view.kind)
     return list(found.values())
 
 

@@ -29,9 +29,54 @@ class Signature:
     anchors: tuple[str, ...]
 
     def search(self, text: str) -> bool:
-        if self.anchors and not any(a in text for a in self.anchors):
-            return False
+        """The regex alone; the scanner decides (through ``AnchorIndex``) whether it is worth running."""
         return self.pattern.search(text) is not None
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+_NO_SPACES = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+class AnchorIndex:
+    """Which signatures can possibly match a text, found in one pass over its words.
+
+    An anchor that starts with a letter is a *word prefix* (``ignor`` matches "ignore", "ignoriere"; a
+    multi-word anchor keys on its first word); an anchor in a script written without spaces (CJK, kana,
+    hangul) and an anchor of symbols (``<|``, ``##``) are plain substrings. Looking each distinct word's
+    prefixes up in a dict costs far less than testing hundreds of substrings per signature."""
+
+    PREFIX = 4  # word prefixes are compared on at most this many letters: three dict lookups per length class
+
+    def __init__(self, signatures: tuple[Signature, ...]) -> None:
+        self.signatures = signatures
+        self.prefixes: dict[int, dict[str, list[int]]] = {}
+        self.substrings: list[tuple[str, int]] = []
+        self.cjk: list[tuple[str, int]] = []
+        self.always: list[int] = []
+        for i, sig in enumerate(signatures):
+            if not sig.anchors:
+                self.always.append(i)
+            for anchor in sig.anchors:
+                a = anchor.strip().lower()
+                if _NO_SPACES.search(a):
+                    self.cjk.append((a, i))
+                elif a and a[0].isalpha():
+                    first = _WORD.match(a)
+                    key = (first.group(0) if first else a)[: self.PREFIX]
+                    self.prefixes.setdefault(len(key), {}).setdefault(key, []).append(i)
+                else:
+                    self.substrings.append((anchor, i))
+
+    def candidates(self, text: str) -> list[Signature]:
+        hits: set[int] = set(self.always)
+        words = set(_WORD.findall(text))
+        for length, table in self.prefixes.items():
+            for key in {w[:length] for w in words} & table.keys():
+                hits.update(table[key])
+        hits.update(i for a, i in self.substrings if a in text)
+        if not text.isascii() and _NO_SPACES.search(text):
+            hits.update(i for a, i in self.cjk if a in text)
+        return [self.signatures[i] for i in sorted(hits)]
 
 
 def _sig(id_: str, family: Family, weight: float, pattern: str, anchors: str = "") -> Signature:
@@ -238,7 +283,7 @@ _EN: tuple[Signature, ...] = (
          r"\b(?:do not|don'?t|never|without)\s+(?:tell\w*|inform\w*|notify\w*|mention\w*|alert\w*|let\s+\w+\s+know|"
          r"report\w*|log\w*|show\w*|reveal\w*|disclose\w*|ask\w*)\s+(?:the\s+|this\s+to\s+the\s+|it\s+to\s+the\s+)?"
          r"(?:user|customer|human|operator|admin|anyone|anybody|requester|support team|them|about (?:this|it)|"
-         r"this step)\b", "not|n't|never|without"),
+         r"this step)\b", "not|don|never|without"),
     _sig("silently", "concealment", 0.2,
          r"\b(?:silently|secretly|quietly|covertly|discreetly|in the background|behind the scenes|without a trace)\b",
          "silent|secret|quiet|covert|discreet|background|behind the scenes|trace"),
@@ -335,14 +380,14 @@ _ML: tuple[Signature, ...] = (
     _ml("pl", "ignore_previous", 0.95,
         r"\b(?:zignoruj\w*|ignoruj\w*|zapomnij|pomiń|pomin)\b[^\n]{0,40}?\b(?:wszystk\w*|poprzedni\w*|"
         r"wcześniejsz\w*|wczesniejsz\w*|swoje|twoje|systemow\w*)\b[^\n]{0,30}?(?:instrukcj\w*|polece\w*|zasad\w*|"
-        r"regu\w*)", "ignoruj|zapomnij|pomi"),
+        r"regu\w*)", "ignoruj|zignoruj|zapomnij|pomi"),
     _ml("ru", "ignore_previous", 0.95,
         r"(?:игнорир\w*|проигнорир\w*|забудь\w*|забудьте|не обращай\w* внимания на|отбрось\w*|отмени\w*)"
         r"[^\n]{0,40}?(?:все|всех|предыдущ\w*|прошл\w*|прежн\w*|свои|твои|ваши|системн\w*|исходн\w*)"
-        r"[^\n]{0,30}?(?:инструкци\w*|указани\w*|правил\w*|команд\w*)", "игнор|забуд|обращ|отброс|отмен"),
+        r"[^\n]{0,30}?(?:инструкци\w*|указани\w*|правил\w*|команд\w*)", "игнор|проигнор|забуд|обращ|отброс|отмен"),
     _ml("uk", "ignore_previous", 0.95,
         r"(?:ігноруй\w*|проігноруй\w*|забудь\w*)[^\n]{0,40}?(?:всі|усі|попередн\w*|свої|системн\w*)"
-        r"[^\n]{0,30}?(?:інструкці\w*|вказівк\w*|правил\w*)", "ігнор|забуд"),
+        r"[^\n]{0,30}?(?:інструкці\w*|вказівк\w*|правил\w*)", "ігнор|проігнор|забуд"),
     _ml("tr", "ignore_previous", 0.95,
         r"(?:önceki|tüm|bütün|sistem)[^\n]{0,30}?(?:talimat\w*|komut\w*|kural\w*|yönerge\w*)[^\n]{0,20}?"
         r"(?:yok say|görmezden gel|unut|dikkate alma)", "talimat|komut|kural|yönerge"),
@@ -363,7 +408,7 @@ _ML: tuple[Signature, ...] = (
     _ml("de", "exfiltration", 0.7,
         r"(?:sende|senden sie|schick\w*|leite\w*|exportier\w*|übermittle\w*|uebermittle\w*)[^\n]{0,40}?(?:alle|"
         r"sämtliche|die komplette|die gesamte|die vollständige|die ganze)[^\n]{0,25}?(?:kundendaten|kunden\w*|"
-        r"daten|e-?mail-adressen|adressen|kontakte)", "send|schick|leite|export|mittle"),
+        r"daten|e-?mail-adressen|adressen|kontakte)", "send|schick|leite|weiterleite|export|übermittle|uebermittle"),
     _ml("es", "exfiltration", 0.7,
         r"(?:env[ií]a\w*|reenv[ií]a\w*|exporta\w*|comparte\w*|manda\w*)[^\n]{0,40}?(?:todos|todas|la lista "
         r"completa|la base)[^\n]{0,25}?(?:datos|clientes|correos|direcciones|contactos)", "env|export|compart|mand"),
@@ -376,7 +421,7 @@ _ML: tuple[Signature, ...] = (
         "envi|encaminh|export|mand|compartilh"),
     _ml("nl", "exfiltration", 0.7,
         r"(?:stuur|verstuur|exporteer|deel|mail)[^\n]{0,40}?(?:alle|de volledige|de complete|de hele)[^\n]{0,25}?"
-        r"(?:klantgegevens|klanten\w*|gegevens|e-?mailadressen|adressen)", "stuur|export|deel|mail"),
+        r"(?:klantgegevens|klanten\w*|gegevens|e-?mailadressen|adressen)", "stuur|verstuur|export|deel|mail"),
     _ml("ru", "exfiltration", 0.7,
         r"(?:отправь\w*|перешли\w*|вышли\w*|экспортируй\w*|пришли\w*|отправить|переслать)[^\n]{0,40}?(?:все|всех|"
         r"полный список|весь|всю)[^\n]{0,25}?(?:данны\w*|клиент\w*|адрес\w*|почт\w*|контакт\w*)",
@@ -448,4 +493,5 @@ _SQUASHED_PHRASES: tuple[tuple[str, str, float, tuple[str, ...]], ...] = (
     ("mass_action_squashed", "mass_action", 0.6, ("refundallorders", "closealltickets", "closeeveryticket")),
 )
 SQUASHED: tuple[tuple[str, str, float, tuple[str, ...]], ...] = _SQUASHED_PHRASES
+INDEX = AnchorIndex(SIGNATURES)
 FAMILIES: tuple[Family, ...] = tuple(dict.fromkeys(s.family for s in SIGNATURES))

@@ -68,9 +68,10 @@ _EMPHASIS = re.compile(r"[*~`^]+")
 _SPELLED = re.compile(r"(?<![a-z0-9])(?:[a-z][ .\-_*/|·•]{1,2}){3,}[a-z](?![a-z0-9])")
 _SQUASH = re.compile(r"[^\w]|_|\d")
 
-_B64_SPAN = re.compile(r"[A-Za-z0-9+/]{16,}={0,2}|[A-Za-z0-9_\-]{16,}={0,2}")
+_B64_SPAN = re.compile(r"[A-Za-z0-9+/_\-]{16,}={0,2}")
 _HEX_SPAN = re.compile(r"(?:[0-9a-fA-F]{2}[ :]?){12,}")
 _PCT = re.compile(r"%[0-9a-fA-F]{2}")
+_PCT_SPAN = re.compile(r"\S*%[0-9a-fA-F]{2}\S*")  # a whitespace-free run holding percent-escapes
 _ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})|\\x([0-9a-fA-F]{2})")
 
 MAX_DEPTH = 2          # base64 inside base64 inside text, and no deeper
@@ -92,7 +93,7 @@ def strip_invisible(text: str) -> str:
 
 def normalize(text: str) -> str:
     """NFKC, invisible and bidi characters removed, runs of spaces collapsed; case and line breaks kept."""
-    folded = unicodedata.normalize("NFKC", text).translate(INVISIBLE)
+    folded = text if text.isascii() else unicodedata.normalize("NFKC", text).translate(INVISIBLE)
     return _NEWLINES.sub("\n\n", _WS.sub(" ", folded)).strip()
 
 
@@ -155,7 +156,10 @@ def decoded_texts(text: str) -> list[tuple[str, str]]:
                 out.append((kind, decoded[:budget]))
                 budget -= len(decoded)
     if len(_PCT.findall(text, 0, 20_000)) >= 3:
-        out.append(("url", unquote_plus(text)[:budget]))
+        spans = [m.group(0) for m in _PCT_SPAN.finditer(text)][:MAX_SPANS]
+        decoded = "\n".join(unquote_plus(span) for span in spans)
+        if decoded:
+            out.append(("url", decoded[:budget]))
     if "\\u" in text or "\\x" in text:
         unescaped = _escapes(text)
         if unescaped != text:
@@ -166,7 +170,7 @@ def decoded_texts(text: str) -> list[tuple[str, str]]:
 def _surface_views(kind: str, plain: str) -> list[View]:
     """Views of an already normalised, lower-cased text that need no decoding."""
     views = [View(kind, plain)]
-    if _CONFUSABLE_RE.search(plain):
+    if not plain.isascii() and _CONFUSABLE_RE.search(plain):
         views.append(View(f"{kind}>confusables", fold_confusables(plain)))
     base = views[-1].text
     if "<" in base or "&" in base or "*" in base or "`" in base or "~" in base:
@@ -190,7 +194,7 @@ def views(text: str, *, depth: int = 0, kind: str = "plain") -> list[View]:
     if depth >= MAX_DEPTH:
         return out
     # Decode from the NFKC text with its case intact (base64 is case-sensitive), entities decoded once.
-    source = unicodedata.normalize("NFKC", text).translate(INVISIBLE)
+    source = text if text.isascii() else unicodedata.normalize("NFKC", text).translate(INVISIBLE)
     if "&" in source:
         source = html.unescape(source)
     for sub_kind, decoded in decoded_texts(source):
@@ -200,6 +204,8 @@ def views(text: str, *, depth: int = 0, kind: str = "plain") -> list[View]:
 
 def has_invisible_inside_words(text: str) -> bool:
     """Invisible characters between letters (``ig\u200bnore``) rather than inside emoji sequences."""
+    if text.isascii():
+        return False
     for m in _INVISIBLE_RE.finditer(text):
         i = m.start()
         if 0 < i < len(text) - 1 and text[i - 1].isalpha() and text[i + 1].isalpha():
@@ -212,7 +218,7 @@ _WORD = re.compile(r"\w+")
 
 def has_mixed_script_word(plain: str) -> bool:
     """A word mixing Latin letters with Cyrillic/Greek look-alikes: a homoglyph disguise, rarely innocent."""
-    if not _CONFUSABLE_RE.search(plain):
+    if plain.isascii() or not _CONFUSABLE_RE.search(plain):
         return False
     for m in _WORD.finditer(plain):
         word = m.group(0)
