@@ -109,7 +109,10 @@ class WorkerPool:
         while True:
             await asyncio.sleep(self.settings.run_lease_s / 3)
             try:
-                alive = await self.redis.set(self.keys.worker(self.wid), "1", px=self.lease_ms, xx=True)
+                async with self.redis.pipeline(transaction=False) as p:
+                    p.set(self.keys.worker(self.wid), "1", px=self.lease_ms, xx=True)
+                    p.expire(self.keys.workers, self.queue.ttl_s)  # the registry outlives any one process
+                    alive, _ = await p.execute()
                 if not alive:
                     log.warning("worker %s lost its lease; its runs were handed to others", self.wid)
                     for _, task in list(self.active.values()):
@@ -178,11 +181,12 @@ class WorkerPool:
         graph = self.runtime.graph
         latest: Any = None
         status, error = "success", b"null"
+        deadline = asyncio.timeout(self.settings.run_timeout_s)
         try:
             inp = await self._input(run, config, attempt)
             pub.publish("metadata", orjson.dumps({"run_id": rid, "attempt": attempt}))
             next_check = time.monotonic() + CANCEL_CHECK_S
-            async with asyncio.timeout(self.settings.run_timeout_s):
+            async with deadline:
                 async for mode, chunk in graph.astream(inp, config, context=principal, stream_mode=modes,
                                                        durability="sync"):
                     if mode == "values":
@@ -195,10 +199,14 @@ class WorkerPool:
                         pub.publish(mode, dumps(chunk))
         except _Cancelled:
             status = "interrupted"
-        except TimeoutError:
-            status = "timeout"
-            error = orjson.dumps({"error": "TimeoutError",
-                                  "message": f"the run exceeded {self.settings.run_timeout_s}s"})
+        except TimeoutError as exc:
+            if deadline.expired():
+                status = "timeout"
+                error = orjson.dumps({"error": "TimeoutError",
+                                      "message": f"the run exceeded {self.settings.run_timeout_s}s"})
+            else:  # some call inside the graph timed out: an ordinary failure
+                log.exception("run %s failed", rid)
+                status, error = "error", orjson.dumps(error_dict(exc))
         except asyncio.CancelledError:
             raise
         except Exception as exc:

@@ -7,7 +7,7 @@ already made. 403: self-approval, a missing approver role (both for /approvals a
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import httpx
@@ -20,14 +20,13 @@ from tests.integration.server_harness import (
     arequest,
     auth,
     redis_url,
-    server,
     server_prefix,
     token,
 )
 
 pytestmark = [pytest.mark.integration,
               pytest.mark.skipif(os.environ.get("WARDEN_TEST_GRAPH") == "real", reason="stand-in graph behaviour")]
-__all__ = ["redis_url", "server", "server_prefix"]
+__all__ = ["redis_url", "server_prefix"]
 
 ALICE = token("acme", "alice", ("support_agent",))
 BOB_LEAD = token("acme", "bob", ("support_lead",))
@@ -39,6 +38,15 @@ GINA_GLOBEX = token("globex", "gina", ("admin",))
 
 def msg(text: str) -> dict[str, Any]:
     return {"messages": [{"role": "user", "content": text}]}
+
+
+@pytest.fixture(scope="module")
+def server(redis_url: str, server_prefix: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    """This module's server ends runs after 2 s (``run_timeout_s``); its runs are all shorter but one."""
+    proc = ServerProcess(redis_url=redis_url, prefix=server_prefix, data_dir=tmp_path_factory.mktemp("srv"),
+                         env={"WARDEN_RUN_TIMEOUT_S": "2"}).start()
+    yield proc
+    proc.stop()
 
 
 @pytest.fixture()
@@ -167,6 +175,16 @@ async def test_deleting_a_parked_thread_drops_its_approval(alice: LangGraphClien
     await alice.threads.delete(tid)
     assert all(a["id"] != intr["id"] for a in await approvals(server, BOB_LEAD))
     assert (await decide(server, BOB_LEAD, intr["id"])).status_code == 404
+
+
+async def test_run_timeout_ends_the_run_and_frees_the_thread(alice: LangGraphClient) -> None:
+    tid = (await alice.threads.create())["thread_id"]
+    events = [(p.event, p.data) async for p in alice.runs.stream(tid, "warden", input=msg("slow 0.5 steps 20"))]
+    assert ("error", {"error": "TimeoutError", "message": "the run exceeded 2.0s"}) in events
+    assert events[-1][1]["status"] == "timeout"
+    assert (await alice.threads.get(tid))["status"] == "error"
+    out = await alice.runs.wait(tid, "warden", input=msg("hello"))
+    assert isinstance(out, dict) and out["messages"][-1]["content"] == "echo: hello"
 
 
 def test_every_server_key_has_a_ttl(server: ServerProcess, server_prefix: str, redis_url: str) -> None:
