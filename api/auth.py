@@ -1,4 +1,4 @@
-"""Bearer-token authentication: every route but the probes and the API description needs a verified JWT.
+"""Bearer-token authentication: every route but the two probes (the API description too) needs a verified JWT.
 
 Runs as ASGI middleware so a request without a valid token is refused (401) before its body is read or its
 route is even matched (an anonymous caller learns nothing about which ids or routes exist). The verified
@@ -23,7 +23,7 @@ from api.errors import ApiError, error_body
 from governance.auth import AuthError, Principal, verify_token
 from graph.settings import Settings
 
-PUBLIC_PATHS: frozenset[str] = frozenset({"/healthz", "/readyz", "/openapi.json"})
+PUBLIC_PATHS: frozenset[str] = frozenset({"/healthz", "/readyz"})
 _CHALLENGE = {"WWW-Authenticate": "Bearer"}
 
 

@@ -1,5 +1,6 @@
-"""Run the server with uvicorn. One worker: the app object in this process; more: uvicorn's process manager,
-each process importing ``server:create`` (a factory) so nothing is shared but Redis."""
+"""Run the server with uvicorn. One worker: the app object in this process, built from ``settings``; more:
+uvicorn's process manager, each process importing ``server:create`` (a factory), so nothing is shared but
+Redis and each process reads its settings from the environment (``WARDEN_*``), not from ``settings``."""
 
 from __future__ import annotations
 

@@ -191,7 +191,8 @@ def test_tenant_isolation(server: ServerProcess, http: httpx.Client) -> None:
 
 
 def test_openapi_describes_every_route(server: ServerProcess) -> None:
-    spec = httpx.get(f"{server.url}/openapi.json").json()
+    assert_error(httpx.get(f"{server.url}/openapi.json"), 401)
+    spec = httpx.get(f"{server.url}/openapi.json", headers=auth(token())).json()
     paths = spec["paths"]
     for p in ["/assistants/search", "/threads", "/threads/{thread_id}/state", "/threads/{thread_id}/runs/wait",
               "/threads/{thread_id}/runs/stream", "/threads/{thread_id}/runs/{run_id}/join", "/approvals",
@@ -213,7 +214,7 @@ GARBAGE_IDS = [str(uuid.uuid4()), "x", "%00", "..", "a" * 300, "1-1"]
 
 def test_no_route_answers_5xx_to_garbage(server: ServerProcess, http: httpx.Client) -> None:
     """A cheap fuzz over every operation in the OpenAPI document: never a 5xx, always the error shape."""
-    spec = httpx.get(f"{server.url}/openapi.json").json()
+    spec = http.get("/openapi.json").json()
     checked = 0
     for path, ops in spec["paths"].items():
         for method in ops:
