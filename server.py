@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from fastapi import FastAPI
 
 from api.app import create_app
@@ -11,6 +13,8 @@ from graph.settings import Settings
 
 
 def create() -> FastAPI:
+    # The server's own loggers (warden.*) to stderr beside uvicorn's, unless the host configured logging.
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     return create_app(Settings())
 
 

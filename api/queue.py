@@ -33,6 +33,7 @@ class RunQueue:
         self._cancel = redis.register_script(scripts.CANCEL)
         self._requeue = redis.register_script(scripts.REQUEUE)
         self._enqueue_input = redis.register_script(scripts.ENQUEUE_INPUT)
+        self._abandon = redis.register_script(scripts.ABANDON)
 
     # --- thread locks --------------------------------------------------------------------------------------
     async def try_lock(self, tid: str, rid: str) -> bool:
@@ -134,6 +135,12 @@ class RunQueue:
             args=[wid, k.prefix, self.pending_lock_ms, now_iso()],
         )
         return int(n)
+
+    async def abandon(self, wid: str, rid: str, tid: str) -> bool:
+        """Give a run this worker still owns back to the queue (after it lost its lease and stopped the run)."""
+        k = self.keys
+        done = await self._abandon(keys=[k.run(rid), k.inflight(wid), k.queue], args=[entry(rid, tid), wid, now_iso()])
+        return bool(done)
 
     # --- cancel --------------------------------------------------------------------------------------------
     async def cancel(self, run: Mapping[str, str], *, thread_status: str) -> Any:

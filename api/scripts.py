@@ -153,3 +153,14 @@ redis.call('EXPIRE', KEYS[5], ARGV[4])
 redis.call('EXPIRE', KEYS[6], ARGV[4])
 return 'ok'
 """
+
+# KEYS: run, inflight, queue   ARGV: entry, worker_id, now
+# A worker that lost its lease gives back a run it still owns (not yet re-claimed elsewhere): next in line.
+ABANDON = """
+redis.call('LREM', KEYS[2], 1, ARGV[1])
+local owner = redis.call('HMGET', KEYS[1], 'worker', 'status')
+if owner[1] ~= ARGV[2] or owner[2] ~= 'running' then return 0 end
+redis.call('HSET', KEYS[1], 'status', 'pending', 'updated_at', ARGV[3])
+redis.call('RPUSH', KEYS[3], ARGV[1])
+return 1
+"""

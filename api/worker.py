@@ -114,13 +114,22 @@ class WorkerPool:
                     p.expire(self.keys.workers, self.queue.ttl_s)  # the registry outlives any one process
                     alive, _ = await p.execute()
                 if not alive:
-                    log.warning("worker %s lost its lease; its runs were handed to others", self.wid)
-                    for _, task in list(self.active.values()):
-                        task.cancel()
-                    await self._register()
+                    await self._lost_lease()
                 await self.queue.extend_locks({rid: tid for rid, (tid, _) in self.active.items()})
             except Exception:
                 log.exception("heartbeat failed")
+
+    async def _lost_lease(self) -> None:
+        """Others may already run what we hold: stop it all, give back what nobody took, register again."""
+        log.warning("worker %s lost its lease (stalled past run_lease_s); stopping its runs", self.wid)
+        held = {rid: (tid, task) for rid, (tid, task) in self.active.items()}
+        for _, task in held.values():
+            task.cancel()
+        await asyncio.gather(*(task for _, task in held.values()), return_exceptions=True)
+        for rid, (tid, _) in held.items():
+            if await self.queue.abandon(self.wid, rid, tid):
+                log.warning("run %s handed back to the queue", rid)
+        await self._register()
 
     async def _reaper_loop(self) -> None:
         while True:

@@ -107,6 +107,35 @@ async def test_long_run_holds_its_thread_past_the_lease(pair: tuple[ServerProces
         assert (await client.runs.get(tid, run["run_id"]))["status"] == "success"
 
 
+async def test_a_stalled_worker_that_lost_its_lease_stands_down(pair: tuple[ServerProcess, ServerProcess],
+                                                                redis_url: str) -> None:
+    """Simulated stall: the executing process's lease vanishes; the other process takes the run over (attempt 2)
+    and the first one stops its copy as soon as its heartbeat notices, then serves on."""
+    a, b = pair
+    prefix = a.env["WARDEN_SERVER_KEY_PREFIX"]
+    by_wid = {worker_id(a): a, worker_id(b): b}
+    r = redis.Redis.from_url(redis_url, decode_responses=True)
+    async with get_client(url=a.url, headers=auth(ALICE)) as client:
+        tid = (await client.threads.create())["thread_id"]
+        rid = (await client.runs.create(tid, "warden", input=msg("slow 0.3 steps 15")))["run_id"]
+        while (await client.threads.get_state(tid))["values"].get("steps_done", 0) < 1:
+            await asyncio.sleep(0.1)
+        stalled_wid = r.hget(f"{prefix}:run:{rid}", "worker") or ""
+        r.delete(f"{prefix}:worker:{stalled_wid}")
+        await client.runs.join(tid, rid)
+        assert (await client.runs.get(tid, rid))["status"] == "success"
+    assert r.hget(f"{prefix}:run:{rid}", "attempt") == "2"
+    assert r.hget(f"{prefix}:run:{rid}", "worker") != stalled_wid
+    stalled = by_wid[stalled_wid]
+    for _ in range(50):
+        if "lost its lease" in stalled.output():
+            break
+        await asyncio.sleep(0.1)
+    assert "lost its lease" in stalled.output()
+    assert worker_id(stalled) == stalled_wid and r.exists(f"{prefix}:worker:{stalled_wid}")
+    r.close()
+
+
 async def test_sigterm_hands_its_runs_back_at_once(pair: tuple[ServerProcess, ServerProcess], redis_url: str) -> None:
     """Graceful stop: runs that outlast the grace period go back to the queue as the process exits, without
     waiting for the lease to lapse; the other process continues them from their checkpoint."""
