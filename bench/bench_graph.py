@@ -36,7 +36,7 @@ from graph.runtime import DURABILITY, make_deps, open_runtime
 
 SECTION = "a) graph per-step"
 TARGET_RATIO = 1.5
-ROUNDS = 150
+ROUNDS = 120
 WARMUP = 10
 APPROVAL_ROUNDS = 40
 PROFILE_RUNS = 20
