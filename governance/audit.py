@@ -48,13 +48,13 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
-    and_,
     select,
     text,
 )
 from sqlalchemy.engine import Connection, Row
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from governance._sql import execute, fetch
 from governance.pii import redact
 
 log = logging.getLogger(__name__)
@@ -170,9 +170,19 @@ class AuditSink(Protocol):
     def record_in(self, conn: Connection, event: AuditEvent) -> AuditReceipt: ...
 
 
-def _same_content(row: Row[Any], kind: str, actor: str, thread_id: str | None, payload: str) -> bool:
-    m = row._mapping
-    return (m["kind"], m["actor"], m["thread_id"], m["payload"]) == (kind, actor, thread_id, payload)
+# Hot path (every node writes records): plain parameterised SQL built once, no per-call expression building.
+_HEAD: Final = "SELECT seq, hash FROM audit_log WHERE tenant = :tenant ORDER BY seq DESC LIMIT 1"
+_BY_KEY: Final = ("SELECT tenant, seq, event_key, hash, kind, actor, thread_id, payload FROM audit_log "
+                  "WHERE tenant = :tenant AND event_key = :key")
+_INSERT: Final = (
+    "INSERT INTO audit_log (tenant, seq, event_key, ts, kind, actor, thread_id, payload, prev_hash, hash) "
+    "VALUES (:tenant, :seq, :event_key, :ts, :kind, :actor, :thread_id, :payload, :prev_hash, :hash) "
+    "ON CONFLICT (tenant, event_key) DO NOTHING")
+_Found = tuple[Any, ...]  # a _BY_KEY row: tenant, seq, event_key, hash, kind, actor, thread_id, payload
+
+
+def _same_content(row: _Found, kind: str, actor: str, thread_id: str | None, payload: str) -> bool:
+    return tuple(row[4:8]) == (kind, actor, thread_id, payload)
 
 
 def _lock_tenant(conn: Connection, tenant: str) -> None:
@@ -219,44 +229,48 @@ class SqlAuditLog:
         payload = canonical_json(payload_obj)
         actor = str(redact(event.actor, key="actor"))[:128]
         key = event.event_key[:380]
+        head = fetch(conn, _HEAD, {"tenant": event.tenant})
+        seq, prev = (head[0][0] + 1, head[0][1]) if head else (1, GENESIS)
+        fields = {"tenant": event.tenant, "seq": seq, "kind": event.kind, "actor": actor,
+                  "thread_id": event.thread_id, "prev_hash": prev}
+        # Common case in one statement: a new key is inserted; a key already there is left alone (no row).
+        receipt = self._insert(conn, fields, key, payload)
+        if receipt is not None:
+            return receipt
         existing = self._by_key(conn, event.tenant, key)
-        if existing is not None:
-            if _same_content(existing, event.kind, actor, event.thread_id, payload):
-                return self._receipt(existing, deduplicated=True)
-            original = existing._mapping["seq"]
-            for n in range(1, MAX_REEXECUTIONS + 1):
-                again = self._by_key(conn, event.tenant, f"{key}#re{n}")
-                candidate = canonical_json(payload_obj | {"reexecution_of": original})
-                if again is None:
-                    key, payload = f"{key}#re{n}", candidate
-                    break
-                if _same_content(again, event.kind, actor, event.thread_id, candidate):
-                    return self._receipt(again, deduplicated=True)
-            else:
-                raise ValueError(f"event {key} re-executed more than {MAX_REEXECUTIONS} times")
-        head = conn.execute(
-            select(audit_log.c.seq, audit_log.c.hash).where(audit_log.c.tenant == event.tenant)
-            .order_by(audit_log.c.seq.desc()).limit(1)
-        ).first()
-        seq, prev = (head[0] + 1, head[1]) if head else (1, GENESIS)
+        if existing is None:  # pragma: no cover - the conflicting row is visible in our own transaction
+            raise IntegrityError("audit insert conflicted but no row was found", None, ValueError())
+        if _same_content(existing, event.kind, actor, event.thread_id, payload):
+            return self._receipt(existing, deduplicated=True)
+        candidate = canonical_json(payload_obj | {"reexecution_of": existing[1]})
+        for n in range(1, MAX_REEXECUTIONS + 1):
+            again = self._by_key(conn, event.tenant, f"{key}#re{n}")
+            if again is None:
+                receipt = self._insert(conn, fields, f"{key}#re{n}", candidate)
+                assert receipt is not None
+                return receipt
+            if _same_content(again, event.kind, actor, event.thread_id, candidate):
+                return self._receipt(again, deduplicated=True)
+        raise ValueError(f"event {key} re-executed more than {MAX_REEXECUTIONS} times")
+
+    @staticmethod
+    def _insert(conn: Connection, fields: dict[str, Any], key: str, payload: str) -> AuditReceipt | None:
         ts = datetime.now(UTC).isoformat(timespec="microseconds")
-        digest = record_hash(tenant=event.tenant, seq=seq, event_key=key, ts=ts, kind=event.kind, actor=actor,
-                             thread_id=event.thread_id, payload=payload, prev_hash=prev)
-        conn.execute(audit_log.insert().values(
-            tenant=event.tenant, seq=seq, event_key=key, ts=ts, kind=event.kind, actor=actor,
-            thread_id=event.thread_id, payload=payload, prev_hash=prev, hash=digest))
-        return AuditReceipt(tenant=event.tenant, seq=seq, hash=digest, event_key=key)
+        digest = record_hash(tenant=fields["tenant"], seq=fields["seq"], event_key=key, ts=ts, kind=fields["kind"],
+                             actor=fields["actor"], thread_id=fields["thread_id"], payload=payload,
+                             prev_hash=fields["prev_hash"])
+        if execute(conn, _INSERT, {**fields, "event_key": key, "ts": ts, "payload": payload, "hash": digest}) != 1:
+            return None
+        return AuditReceipt(tenant=fields["tenant"], seq=fields["seq"], hash=digest, event_key=key)
 
     @staticmethod
-    def _by_key(conn: Connection, tenant: str, key: str) -> Row[Any] | None:
-        return conn.execute(select(audit_log).where(
-            and_(audit_log.c.tenant == tenant, audit_log.c.event_key == key))).first()
+    def _by_key(conn: Connection, tenant: str, key: str) -> _Found | None:
+        rows = fetch(conn, _BY_KEY, {"tenant": tenant, "key": key})
+        return rows[0] if rows else None
 
     @staticmethod
-    def _receipt(row: Row[Any], *, deduplicated: bool) -> AuditReceipt:
-        m = row._mapping
-        return AuditReceipt(tenant=m["tenant"], seq=m["seq"], hash=m["hash"], event_key=m["event_key"],
-                            deduplicated=deduplicated)
+    def _receipt(row: _Found, *, deduplicated: bool) -> AuditReceipt:
+        return AuditReceipt(tenant=row[0], seq=row[1], hash=row[3], event_key=row[2], deduplicated=deduplicated)
 
     # --- reading -----------------------------------------------------------------------------------------------
     def read(self, tenant: str, *, after_seq: int = 0, limit: int = 100, kind: str | None = None,

@@ -13,7 +13,7 @@ rules, no model), which tests, benchmarks and offline demos use.
 
 ``make_deps`` also builds the governance services (SECURITY.md): the approval policy (loaded and checked against
 the registry: a bad file stops start-up with a ``PolicyError`` naming the file, rule and field), the credential
-issuer (an in-memory Ed25519 key; the registry gets only its verifier), the read-only engine, the audit trail
+issuer (an in-memory HMAC key; the registry gets only its verifier), the read-only engine, the audit trail
 and the role directory.
 """
 

@@ -84,10 +84,12 @@ def _key(state: State, config: RunnableConfig, call: dict[str, Any]) -> str:
                            call["version"], call["args"])
 
 
-def _validate(deps: Deps, principal: Principal, call: dict[str, Any], key: str) -> ValidatedCall | ToolError:
-    # With the key, a step whose effect already committed (crash before the checkpoint) replays instead of
-    # failing invariants that its own effect changed ("already refunded").
+def _validate(deps: Deps, state: State, call: dict[str, Any], key: str) -> ValidatedCall | ToolError:
+    """The requester's roles as the role directory has them *now*, and the full validation, in one read
+    transaction. With the key, a step whose effect already committed (crash before the checkpoint) replays
+    instead of failing invariants that its own effect changed ("already refunded")."""
     with Session(deps.read_engine) as session:
+        principal = deps.roles.refresh(Principal(**state["requester"]), conn=session.connection())
         return deps.registry.validate(session, principal, call["tool"], call["version"], call["args"],
                                       idempotency_key=key, tainted=bool(call.get("tainted")))
 
@@ -122,8 +124,7 @@ def execute_call(state: State, config: RunnableConfig, call: dict[str, Any],
     thread_id = audit.thread_of(config)
     key = _key(state, config, call)
     if checked is None:
-        principal = deps.roles.refresh(Principal(**state["requester"]))
-        validated = _validate(deps, principal, call, key)
+        validated = _validate(deps, state, call, key)
         if isinstance(validated, ToolError):
             return _failed(deps, config, state, call, validated, key)
         checked = validated
@@ -163,7 +164,7 @@ def executor(state: State, config: RunnableConfig) -> dict[str, Any]:
     if err is not None:
         return _failed(deps, config, state, call, err, None)
     key = _key(state, config, call)
-    checked = _validate(deps, deps.roles.refresh(Principal(**state["requester"])), call, key)
+    checked = _validate(deps, state, call, key)
     if isinstance(checked, ToolError):
         return _failed(deps, config, state, call, checked, key)
     if checked.approval is not None:

@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 
 from governance.audit import AuditEvent, AuditSink
 from governance.auth import Principal
+from tools._private import fetch
 from tools.db import LedgerEntry, is_sqlite
 from tools.errors import ToolError, ToolFailure
 from tools.spec import RunContext, ToolOutcome, ValidatedCall
@@ -62,8 +63,8 @@ def lookup(session: Session, key: str) -> LedgerEntry | None:
 
 def already_done(session: Session, principal: Principal, key: str) -> bool:
     """The ledger holds ``key`` for the principal's tenant: executing it again can only replay."""
-    entry = lookup(session, key)
-    return entry is not None and entry.tenant == principal.tenant
+    rows = fetch(session, "SELECT tenant FROM ledger WHERE idempotency_key = :key", {"key": key})
+    return bool(rows) and rows[0][0] == principal.tenant
 
 
 def _replay(

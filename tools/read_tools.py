@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from governance.auth import Principal
-from tools._private import owned
+from tools._private import owned, owned_row
 from tools.db import Customer, Order, Ticket
 from tools.policy import READ_ROLES
 from tools.spec import CustomerId, RunContext, StrictModel, TicketId, ToolSpec
@@ -60,7 +60,7 @@ class TicketOut(StrictModel):
 
 
 def _check_customer(session: Session, principal: Principal, args: CustomerRef) -> None:
-    owned(session, Customer, args.customer_id, principal.tenant, "customer_id")
+    owned_row(session, Customer, args.customer_id, principal.tenant, "customer_id")
 
 
 def _get_customer(session: Session, principal: Principal, args: CustomerRef, _ctx: RunContext) -> CustomerOut:
@@ -91,7 +91,7 @@ def _list_orders(session: Session, principal: Principal, args: CustomerRef, _ctx
 
 
 def _check_ticket(session: Session, principal: Principal, args: TicketRef) -> None:
-    owned(session, Ticket, args.ticket_id, principal.tenant, "ticket_id")
+    owned_row(session, Ticket, args.ticket_id, principal.tenant, "ticket_id")
 
 
 def _get_ticket(session: Session, principal: Principal, args: TicketRef, _ctx: RunContext) -> TicketOut:

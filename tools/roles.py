@@ -20,13 +20,16 @@ from datetime import UTC, datetime
 from typing import Literal
 
 from sqlalchemy import Engine, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from governance.audit import AuditEvent, AuditSink
 from governance.auth import ROLES, Principal
+from tools._private import fetch
 from tools.db import RoleGrant
 
 Change = Literal["grant", "revoke"]
+_ROLES = 'SELECT role, revoked_at FROM role_grants WHERE tenant = :tenant AND "user" = :user'
 
 
 @dataclass(frozen=True)
@@ -45,18 +48,22 @@ class RoleDirectory:
         self.write_engine = write_engine or engine
         self.audit = audit
 
-    def active_roles(self, tenant: str, user: str) -> frozenset[str] | None:
-        """The unrevoked roles of a managed user, or None for a user the directory does not manage."""
-        with Session(self.engine) as s:
-            rows = s.execute(select(RoleGrant.role, RoleGrant.revoked_at)
-                             .where(RoleGrant.tenant == tenant, RoleGrant.user == user)).all()
+    def active_roles(self, tenant: str, user: str, *, conn: Connection | None = None) -> frozenset[str] | None:
+        """The unrevoked roles of a managed user, or None for a user the directory does not manage.
+        ``conn``: read inside a caller's transaction (the executor validates in the same one)."""
+        params = {"tenant": tenant, "user": user}
+        if conn is not None:
+            rows = fetch(conn, _ROLES, params)
+        else:
+            with self.engine.connect() as own:
+                rows = fetch(own, _ROLES, params)
         if not rows:
             return None
         return frozenset(role for role, revoked_at in rows if revoked_at is None)
 
-    def refresh(self, principal: Principal) -> Principal:
+    def refresh(self, principal: Principal, *, conn: Connection | None = None) -> Principal:
         """The principal with the roles it holds *now* (see the module docstring)."""
-        active = self.active_roles(principal.tenant, principal.user)
+        active = self.active_roles(principal.tenant, principal.user, conn=conn)
         if active is None:
             return principal
         return Principal(principal.tenant, principal.user, tuple(r for r in principal.roles if r in active))
