@@ -15,6 +15,7 @@ Nodes never import ``graph/`` and never read globals.
 from __future__ import annotations
 
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -84,9 +85,26 @@ class Deps:
     prompts: Prompts = field(default_factory=Prompts)
     clock: Callable[[], float] = time.time
 
+    def __reduce__(self) -> tuple[Callable[[int], Deps | None], tuple[int]]:
+        """Pickle as a reference to this process's live instance, never the clients themselves.
+
+        Deps travel in the graph's bound ``configurable``; ``langgraph dev`` (langgraph-api) serialises a run's
+        config with pickle, and a SQL engine cannot be pickled (measured: every Studio run failed). Unpickled in
+        another process the reference resolves to None, and ``deps_of`` says so.
+        """
+        _LIVE_DEPS[id(self)] = self
+        return (_live_deps, (id(self),))
+
     @property
     def engines(self) -> Engines:
         return Engines(write=self.engine, read=self.read_engine)
+
+
+_LIVE_DEPS: weakref.WeakValueDictionary[int, Deps] = weakref.WeakValueDictionary()
+
+
+def _live_deps(ref: int) -> Deps | None:
+    return _LIVE_DEPS.get(ref)
 
 
 class MissingDepsError(RuntimeError):
