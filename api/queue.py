@@ -132,14 +132,15 @@ class RunQueue:
         k = self.keys
         n = await self._requeue(
             keys=[k.worker(wid), k.inflight(wid), k.queue, k.workers],
-            args=[wid, k.prefix, self.pending_lock_ms, now_iso()],
+            args=[wid, k.prefix, self.pending_lock_ms, now_iso(), self.ttl_s],
         )
         return int(n)
 
     async def abandon(self, wid: str, rid: str, tid: str) -> bool:
         """Give a run this worker still owns back to the queue (after it lost its lease and stopped the run)."""
         k = self.keys
-        done = await self._abandon(keys=[k.run(rid), k.inflight(wid), k.queue], args=[entry(rid, tid), wid, now_iso()])
+        done = await self._abandon(keys=[k.run(rid), k.inflight(wid), k.queue],
+                                   args=[entry(rid, tid), wid, now_iso(), self.ttl_s])
         return bool(done)
 
     # --- cancel --------------------------------------------------------------------------------------------

@@ -99,7 +99,7 @@ end
 return st
 """
 
-# KEYS: lease, inflight, queue, workers   ARGV: worker_id, prefix, pending_lock_ttl_ms, now
+# KEYS: lease, inflight, queue, workers   ARGV: worker_id, prefix, pending_lock_ttl_ms, now, ttl_s
 # Hands a dead worker's claimed runs back to the queue (next in line), keeping their thread locks alive.
 REQUEUE = """
 if redis.call('EXISTS', KEYS[1]) == 1 then return -1 end
@@ -120,6 +120,7 @@ while true do
   end
   n = n + 1
 end
+if n > 0 then redis.call('EXPIRE', KEYS[3], ARGV[5]) end
 redis.call('SREM', KEYS[4], ARGV[1])
 return n
 """
@@ -154,7 +155,7 @@ redis.call('EXPIRE', KEYS[6], ARGV[4])
 return 'ok'
 """
 
-# KEYS: run, inflight, queue   ARGV: entry, worker_id, now
+# KEYS: run, inflight, queue   ARGV: entry, worker_id, now, ttl_s
 # A worker that lost its lease gives back a run it still owns (not yet re-claimed elsewhere): next in line.
 ABANDON = """
 redis.call('LREM', KEYS[2], 1, ARGV[1])
@@ -162,5 +163,6 @@ local owner = redis.call('HMGET', KEYS[1], 'worker', 'status')
 if owner[1] ~= ARGV[2] or owner[2] ~= 'running' then return 0 end
 redis.call('HSET', KEYS[1], 'status', 'pending', 'updated_at', ARGV[3])
 redis.call('RPUSH', KEYS[3], ARGV[1])
+redis.call('EXPIRE', KEYS[3], ARGV[4])
 return 1
 """
