@@ -34,6 +34,7 @@ def settings(tmp_path: Path, redis_url: str) -> Settings:
         redis_url=redis_url,
         model_provider="scripted",
         database_url=f"sqlite:///{tmp_path / 'warden.db'}",
+        checkpoint_ttl_minutes=30,  # tests share one Redis: their keys must not pile up for the default 7 days
     )
 
 
