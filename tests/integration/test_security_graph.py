@@ -334,3 +334,48 @@ async def test_a_guard_refusal_is_audited(rt: WardenRuntime, seeded_engine: Engi
     assert [r["kind"] for r in records] == ["request", "stop"]
     assert records[0]["payload"]["guard"]["flagged"] is True
     assert records[1]["payload"]["stop_reason"] == "refused_by_guard"
+
+
+class _Crash(RuntimeError):
+    pass
+
+
+class _CrashAfterEffect:
+    """Registry stand-in: the real ``execute``, then the process "dies" once after an effect commits — before
+    LangGraph can checkpoint the executor's output, the worst moment for an at-least-once node."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.crashed = False
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+    def execute(self, *args: Any, **kwargs: Any) -> Any:
+        outcome = self.inner.execute(*args, **kwargs)
+        if outcome.ok and not outcome.replayed and not self.crashed:
+            self.crashed = True
+            raise _Crash("simulated crash after the effect committed")
+        return outcome
+
+
+async def test_a_node_re_executed_after_a_crash_leaves_one_effect_and_an_honest_chain(
+    rt: WardenRuntime, seeded_engine: Engine
+) -> None:
+    crashing = _CrashAfterEffect(rt.deps.registry)
+    g = _graph(rt, registry=crashing)
+    config = new_config()
+    await ask(g, config, REFUND)
+    with pytest.raises(_Crash):
+        await decide(g, config, BOB_LEAD, "accept")
+    assert crashing.crashed and _count(seeded_engine, Refund) == 1  # the effect and its record committed
+    done = await g.graph.ainvoke(None, config, context=BOB_LEAD, durability=DURABILITY)  # another process resumes
+    assert done["stop_reason"] == "completed" and done["results"][0]["replayed"] is True
+    assert _count(seeded_engine, Refund) == 1 and _count(seeded_engine, LedgerEntry) == 1
+    records = _audit(seeded_engine, thread=_thread(config))
+    executed = [r for r in records if r["kind"] == "tool_executed"]
+    assert [(r["payload"]["status"], r["payload"]["replayed"]) for r in executed] == [("ok", False), ("ok", True)]
+    assert executed[1]["event_key"] == executed[0]["event_key"] + "/replayed"  # the re-execution, said honestly
+    assert len({r["event_key"] for r in records}) == len(records)
+    assert [r["kind"] for r in records].count("stop") == 1
+    assert all(r.ok for r in verify_chain(seeded_engine))
