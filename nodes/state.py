@@ -7,7 +7,9 @@ when a new user message starts a turn on an existing thread.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, TypedDict
+from typing import Annotated, Any, Literal
+
+from typing_extensions import TypedDict  # pydantic can describe these on 3.11 (get_schemas, Studio)
 
 from langchain_core.messages import AnyMessage
 from langgraph.graph.message import add_messages

@@ -118,3 +118,10 @@ async def test_reject_through_sdk_resume(alice: LangGraphClient, real: ServerPro
         done = await bob.runs.wait(tid, "warden", command={"resume": {"decision": "reject", "comment": "no"}})
     assert isinstance(done, dict) and done["stop_reason"] == "rejected_by_approver"
     assert refunds(real, "ord_acme_002_1") == []
+
+
+async def test_schemas_describe_the_real_graph(alice: LangGraphClient) -> None:
+    schemas = await alice.assistants.get_schemas("warden")
+    assert list(schemas["input_schema"]["properties"]) == ["messages"]
+    assert {"messages", "stop_reason", "plan", "results"} <= set(schemas["output_schema"]["properties"])
+    assert {"tenant", "user", "roles"} <= set(schemas["context_schema"]["properties"])
