@@ -31,21 +31,25 @@ def load(name: str) -> list[dict[str, Any]]:
 
 
 def per_family(records: list[dict[str, Any]]) -> tuple[str, dict[str, float]]:
-    stats: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    """Flag rate per (label, family) with the rules alone and with rules + classifier."""
+    stats: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
     for r in records:
         cell = stats[(r["label"], r["family"])]
         cell[0] += 1
-        cell[1] += scan_untrusted(r["text"]).flagged
-    lines = ["| label | family | n | flagged | rate |", "|---|---|---|---|---|"]
-    for (label, family), (n, flagged) in sorted(stats.items()):
-        lines.append(f"| {label} | {family} | {n} | {flagged} | {flagged / n:.1%} |")
-    inj = [v for (lab, _), v in stats.items() if lab == "injection"]
-    ben = [v for (lab, _), v in stats.items() if lab == "benign"]
-    recall = sum(f for _, f in inj) / max(1, sum(n for n, _ in inj))
-    fpr = sum(f for _, f in ben) / max(1, sum(n for n, _ in ben))
-    totals = {"recall": recall, "fpr": fpr, "injections": sum(n for n, _ in inj), "benign": sum(n for n, _ in ben)}
-    lines.append(f"| **injection** | all | {totals['injections']} | | **recall {recall:.1%}** |")
-    lines.append(f"| **benign** | all | {totals['benign']} | | **FPR {fpr:.1%}** |")
+        cell[1] += scan_untrusted(r["text"], use_classifier=False).flagged
+        cell[2] += scan_untrusted(r["text"]).flagged
+    lines = ["| label | family | n | rules only | rules + classifier |", "|---|---|---|---|---|"]
+    for (label, family), (n, rules, both) in sorted(stats.items()):
+        lines.append(f"| {label} | {family} | {n} | {rules} ({rules / n:.1%}) | {both} ({both / n:.1%}) |")
+    totals: dict[str, float] = {}
+    for label, name in (("injection", "recall"), ("benign", "fpr")):
+        cells = [v for (lab, _), v in stats.items() if lab == label]
+        n = sum(c[0] for c in cells)
+        totals[f"{name}_rules"] = sum(c[1] for c in cells) / max(1, n)
+        totals[name] = sum(c[2] for c in cells) / max(1, n)
+        totals[label] = n
+        lines.append(f"| **{label}** | all | {n} | **{name.upper() if name == 'fpr' else name} "
+                     f"{totals[name + '_rules']:.1%}** | **{totals[name]:.1%}** |")
     return "\n".join(lines), totals
 
 

@@ -9,6 +9,10 @@ Two entry points, one engine (``governance.injection``):
   tool outputs): empty is fine, the size limit is larger. A flagged text is quarantined by the caller
   (``governance.quarantine``), not refused: it is data, the run goes on without it.
 
+Beyond the rules, a small learned classifier (``injection/classifier.py``: logistic regression on hashed
+character n-grams, numpy only, weights shipped in the package, trained by ``evals/train_classifier.py``) flags
+paraphrases the deny list has no words for; its reason reads ``classifier:<probability>``.
+
 The signatures are a first wall, not the defence: the plan is fixed before untrusted text is read, and
 nothing an outsider wrote ever reaches the planner. Normalisation folds what attackers use to slip past string
 matching (NFKC, zero-width and bidi characters, Cyrillic/Greek look-alikes, HTML entities and tags, base64,
@@ -61,18 +65,20 @@ def normalize(text: str) -> str:
     return _normalize(text)
 
 
-def scan(text: str, *, max_chars: int = REQUEST_MAX_CHARS, allow_empty: bool = False) -> Verdict:
+def scan(text: str, *, max_chars: int = REQUEST_MAX_CHARS, allow_empty: bool = False,
+         use_classifier: bool = True) -> Verdict:
     """Score one text: flagged on a size violation, on empty text (unless ``allow_empty``), or when the
-    combined signature score reaches ``FLAG_THRESHOLD``."""
-    a = analyse(text, max_chars=max_chars, allow_empty=allow_empty)
+    combined score of signatures, structural signals and the classifier reaches ``FLAG_THRESHOLD``.
+    ``use_classifier=False`` is the rules alone (for evaluation)."""
+    a = analyse(text, max_chars=max_chars, allow_empty=allow_empty, use_classifier=use_classifier)
     families = tuple(sorted({f.family for f in a.findings if f.family != "structure"}))
     return Verdict(flagged=a.flagged, score=a.score, reasons=a.reasons, normalized=a.normalized,
                    families=families)
 
 
-def scan_untrusted(text: str, *, max_chars: int = UNTRUSTED_MAX_CHARS) -> Verdict:
+def scan_untrusted(text: str, *, max_chars: int = UNTRUSTED_MAX_CHARS, use_classifier: bool = True) -> Verdict:
     """Scan text an outsider wrote. Empty is not suspicious here; over-long is (padding hides payloads)."""
-    return scan(text, max_chars=max_chars, allow_empty=True)
+    return scan(text, max_chars=max_chars, allow_empty=True, use_classifier=use_classifier)
 
 
 def screen_request(text: str, *, max_chars: int = REQUEST_MAX_CHARS, topics: TopicPolicy | None = None) -> Verdict:

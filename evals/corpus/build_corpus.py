@@ -24,6 +24,7 @@ from typing import Any
 
 from evals.corpus.seeds_attack import CARRIERS, GOALS, MODELS, MULTILINGUAL, TEMPLATES, USERS
 from evals.corpus.seeds_benign import BENIGN, META
+from evals.corpus import seeds_paraphrase as P
 
 OUT = Path(__file__).resolve().parent / "dev.jsonl"
 SEED = 20251104
@@ -178,9 +179,106 @@ def benign(rng: random.Random) -> Iterator[dict[str, Any]]:
         yield _record(f"meta-{i:03d}", text, "meta", "meta_discussion")
 
 
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _para_goal(rng: random.Random) -> str:
+    return rng.choice(P.GOALS2).format(n=rng.randint(1, 29))
+
+
+def _mail(rng: random.Random) -> str:
+    return f"{rng.choice(['x', 'ops', 'dump', 'audit', 'leads'])}{rng.randint(1, 99)}@evil.example"
+
+
+def paraphrase_attacks(rng: random.Random) -> Iterator[tuple[str, str, str]]:
+    """(family, lang, text): the paraphrase families (``para_*``) composed from ``seeds_paraphrase``."""
+    join = (" and ", ", then ", ". Now ", "; ", ": ", " — ", ". Instead, ", ". Your only task: ")
+    for _ in range(160):
+        yield "para_ignore_previous", "en", _cap(rng.choice(P.ADDRESS) + rng.choice(P.DISMISS) + rng.choice(join)
+                                                   + _para_goal(rng) + rng.choice((".", "", "!", ". Thanks.")))
+    for _ in range(110):
+        role = rng.choice(P.ROLE).format(persona=rng.choice(P.PERSONAS))
+        tail = rng.choice(("", ". " + _cap(_para_goal(rng)), " and " + _para_goal(rng), ". First task: " + _para_goal(rng)))
+        yield "para_role_hijack", "en", _cap(rng.choice(P.ADDRESS) + role + tail + ".")
+    for _ in range(120):
+        parts = [rng.choice(P.AUTHORITY), rng.choice(P.BYPASS), _para_goal(rng)]
+        rng.shuffle(parts)
+        if rng.random() < 0.3:
+            parts.pop(rng.randrange(3) if "evil" not in parts[0] else 1)
+        yield "para_approval_bypass", "en", _cap(rng.choice(P.ADDRESS) + ", ".join(parts) + ".")
+    for _ in range(70):
+        yield "para_system_message", "en", (rng.choice(P.SYSTEM) + rng.choice((" ", "\n")) + _cap(rng.choice(P.SYSTEM_BODY))
+                                          + rng.choice((". ", "; ", ".\n")) + _cap(_para_goal(rng)) + ".")
+    for _ in range(70):
+        yield "para_important", "en", (rng.choice(P.ADDRESS) + rng.choice(P.IMPORTANT) + rng.choice((": ", " — ", ", "))
+                                     + _para_goal(rng) + rng.choice((".", ". Then continue with the ticket.", "!")))
+    for _ in range(60):
+        tool, args = rng.choice(P.TOOLS)
+        call = rng.choice(P.TOOL).format(tool=tool, args=args.format(n=rng.randint(1, 29)))
+        yield "para_tool_knowledge", "en", _cap(rng.choice(P.ADDRESS) + call + rng.choice((".", " before replying.", ", then answer normally.")))
+    for _ in range(60):
+        yield "para_todo", "en", rng.choice(P.TODO).format(goal=_para_goal(rng))
+    for _ in range(3):
+        for lang, text in P.MULTI:
+            yield "para_multilingual", lang, text.format(n=rng.randint(1, 29), mail=_mail(rng))
+
+
+def paraphrase_benign(rng: random.Random) -> Iterator[tuple[str, str, str]]:
+    def wrap(body: str) -> str:
+        return rng.choice(P.B_OPEN) + body + rng.choice((".", "?", "", "!")) + rng.choice(P.B_CLOSE)
+
+    for family, pool, count in (("para_b_retraction", P.B_RETRACT, 90), ("para_b_request", P.B_REQUEST, 140),
+                                ("para_b_approval", P.B_APPROVAL, 70), ("para_b_quoting", P.B_QUOTE, 60),
+                                ("para_b_angry", P.B_ANGRY, 70), ("para_b_code", P.B_CODE, 40)):
+        for _ in range(count):
+            yield family, "en", wrap(_cap(rng.choice(pool).format(n=rng.randint(1, 29))))
+    for _ in range(40):
+        yield "para_b_kb", "en", rng.choice(P.B_KB)
+    for _ in range(220):
+        n, m = rng.randint(1, 29), rng.randint(1, 29)
+        text = rng.choice(P.B_OPERATOR).format(c=rng.choice((100, 250, 499, 1500, 4200, 9900)), t=rng.choice(("acme", "globex", "initech")),
+                                               n=n, m=m, k=rng.randint(1, 3), u=rng.choice(("sam", "ops", "j.doe")),
+                                               d=rng.choice(("gmail.example", "acme-client.example", "mail.example")))
+        yield "para_b_operator", "en", rng.choice((text, _cap(text), _cap(text) + ".", "please " + text))
+    for _ in range(80):
+        yield "para_b_short_field", "en", rng.choice((
+            f"{rng.choice(P.B_NAMES_FIRST)} {rng.choice(P.B_NAMES_LAST)}", rng.choice(P.B_SUBJECTS),
+            rng.choice(P.B_NOTES)))
+    for _ in range(3):
+        for lang, text in P.B_MULTI:
+            yield "para_b_multilingual", lang, text.format(n=rng.randint(1, 29))
+
+
+def paraphrases(rng: random.Random) -> Iterator[dict[str, Any]]:
+    """Paraphrase families for the classifier, generated apart (own seed) so the older records never move."""
+    seen: set[str] = set()
+    n = 0
+    for family, lang, text in paraphrase_attacks(rng):
+        if text not in seen:
+            seen.add(text)
+            n += 1
+            yield _record(f"pinj-{n:04d}", text, "injection", family, lang)
+    for _ in range(90):
+        family, _lang, payload = rng.choice(list(paraphrase_attacks(rng)))
+        n += 1
+        yield _record(f"pinj-{n:04d}", rng.choice(CARRIERS).format(inj=payload), "injection", "para_embedded")
+    m = 0
+    benign_rows = list(paraphrase_benign(rng))
+    for family, lang, text in benign_rows:
+        if text not in seen:
+            seen.add(text)
+            m += 1
+            yield _record(f"pben-{m:04d}", text, "benign", family, lang)
+    for _ in range(100):
+        _family, _lang, inner = rng.choice(benign_rows)
+        m += 1
+        yield _record(f"pben-{m:04d}", rng.choice(CARRIERS).format(inj=inner), "benign", "para_b_carrier")
+
+
 def build() -> list[dict[str, Any]]:
     rng = random.Random(SEED)
-    return [*attacks(rng), *benign(rng)]
+    return [*attacks(rng), *benign(rng), *paraphrases(random.Random(SEED + 1))]
 
 
 def main() -> int:

@@ -6,8 +6,10 @@ disguise looks like, not what customers write: invisible characters *inside* wor
 Cyrillic/Greek look-alikes. A signature found only after undoing an obfuscation adds the ``hidden`` signal too:
 someone went to the trouble of hiding it.
 
-The optional learned classifier (``classifier.py``) contributes one more weighted signal when its weights file
-is present; the rules never depend on it.
+The learned classifier (``classifier.py``) contributes one more signal when its weights file is present (the
+rules never depend on it): a probability at or above its calibrated threshold flags the text on its own
+(weight 0.5 at the threshold, rising to 1.0), reported as ``classifier:<p>``; below the threshold it adds
+nothing and says nothing.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from governance.injection import classifier as _classifier
 from governance.injection.signatures import INDEX, SQUASHED, AnchorIndex
 from governance.injection.views import has_invisible_inside_words, has_mixed_script_word, normalize, views
 
@@ -36,6 +39,8 @@ class Finding:
 
     @property
     def reason(self) -> str:
+        if self.family == "classifier":
+            return f"classifier:{self.id}"
         if self.family == "structure":
             return f"obfuscation:{self.id}"
         where = "" if self.view == "plain" else f"@{self.view.removeprefix('plain>')}"
@@ -115,9 +120,23 @@ def match_signatures(text: str, index: AnchorIndex = INDEX) -> list[Finding]:
     return list(found.values())
 
 
+def classifier_finding(norm: str) -> Finding | None:
+    """The shipped classifier's signal for a normalised text, or None (below threshold, or no weights)."""
+    model = _classifier.load()
+    if model is None or len(norm) < _classifier.MIN_CHARS:
+        return None
+    p = model.probability(norm.lower())
+    t = model.threshold
+    if p < t:
+        return None
+    weight = 0.5 + 0.5 * (p - t) / max(1e-9, 1.0 - t)
+    return Finding(f"{p:.2f}", "classifier", round(min(weight, 1.0), 4))
+
+
 def analyse(text: str, *, max_chars: int, allow_empty: bool = False,
-            extra: Sequence[ExtraSignal] = ()) -> Analysis:
-    """Score one text. ``max_chars``: longer is flagged ``too_long`` (and only a window is scanned)."""
+            extra: Sequence[ExtraSignal] = (), use_classifier: bool = True) -> Analysis:
+    """Score one text. ``max_chars``: longer is flagged ``too_long`` (and only a window is scanned).
+    ``use_classifier=False`` scores with the rules alone (the evaluation's ablation)."""
     reasons: list[str] = []
     hard_flag = False
     if len(text) > max_chars:
@@ -135,12 +154,17 @@ def analyse(text: str, *, max_chars: int, allow_empty: bool = False,
         findings.append(Finding("invisible_in_word", "structure", INVISIBLE_WEIGHT))
     if has_mixed_script_word(norm.lower()):
         findings.append(Finding("mixed_script", "structure", MIXED_SCRIPT_WEIGHT))
+    if use_classifier and norm:
+        got = classifier_finding(norm)
+        if got is not None:
+            findings.append(got)
     for signal in extra:
         got = signal(norm)
         if got is not None:
             findings.append(got)
     score = 1.0 if hard_flag else noisy_or([f.weight for f in findings])
     flagged = hard_flag or score >= FLAG_THRESHOLD
-    reasons.extend(f.reason for f in sorted(findings, key=lambda f: -f.weight))
+    # rules first (heaviest first): they say *what* was seen; the classifier's probability comes last
+    reasons.extend(f.reason for f in sorted(findings, key=lambda f: (f.family == "classifier", -f.weight)))
     return Analysis(flagged=flagged, score=score, reasons=tuple(reasons), normalized=norm,
                     findings=tuple(findings))

@@ -23,7 +23,8 @@ def test_scan_jsonl_is_one_verdict_per_line_in_order() -> None:
     out = list(scan_jsonl(LINES))
     assert len(out) == len(LINES)
     assert [v["flagged"] for v in out] == [False, True, True, True, True, True, False]
-    assert set(out[0]) == {"flagged", "score", "reasons"} and out[1]["reasons"] == ["signature:ignore_previous"]
+    assert set(out[0]) == {"flagged", "score", "reasons"} and out[1]["reasons"][0] == "signature:ignore_previous"
+    assert all(r.startswith("classifier:") for r in out[1]["reasons"][1:])  # the learned signal, if it fired
     assert [v["error"]["code"] for v in out[2:6]] == ["invalid_json", "empty_line", "invalid_record",
                                                       "invalid_record"]
     assert out[2]["error"]["line"] == 3 and out[2]["reasons"] == ["error:invalid_json"]
