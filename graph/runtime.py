@@ -27,11 +27,14 @@ from redis.asyncio import Redis
 from sqlalchemy import Engine
 
 from governance.audit import SqlAuditLog
+from governance.guard import GuardPolicy
+from governance.injection.topics import TopicPolicy, default_topic_policy
 from graph.build import build_graph
 from graph.checkpointer import WardenRedisSaver, open_checkpointer
 from graph.models import make_planner
 from graph.settings import Settings
 from nodes.context import Deps, Limits
+from nodes.guard import GUARD_POLICY_KEY
 from tools.credentials import CredentialIssuer
 from tools.db import create_schema, make_engine, make_read_engine
 from tools.effect_tools import EFFECT_TOOLS
@@ -75,6 +78,13 @@ def make_deps(settings: Settings, *, engine: Engine | None = None, registry: Too
                 limits=make_limits(settings))
 
 
+def make_guard_policy(settings: Settings) -> GuardPolicy:
+    """The guard's per-deployment policy: the topic allow-list from ``WARDEN_TOPIC_POLICY`` (unset: the shipped
+    support-desk list). Read at start-up, so a missing or malformed file refuses to start."""
+    topics = TopicPolicy.load(settings.topic_policy) if settings.topic_policy else default_topic_policy()
+    return GuardPolicy(topics=topics)
+
+
 @dataclass
 class WardenRuntime:
     settings: Settings
@@ -103,5 +113,11 @@ async def open_runtime(settings: Settings) -> WardenRuntime:
         await redis.aclose()
         deps.engines.dispose()
         raise
-    graph = build_graph(deps=deps, checkpointer=saver)
+    try:
+        guard_policy = make_guard_policy(settings)
+    except Exception:
+        await redis.aclose()
+        deps.engines.dispose()
+        raise
+    graph = build_graph(deps=deps, checkpointer=saver).with_config(configurable={GUARD_POLICY_KEY: guard_policy})
     return WardenRuntime(settings=settings, graph=graph, checkpointer=saver, deps=deps, redis=redis)

@@ -74,6 +74,8 @@ class Settings(BaseSettings):
     approval_sweep_s: float = Field(default=30.0, gt=0)
     tool_credential_ttl_s: int = Field(default=300, ge=5, le=900)
     database_runtime_role: str | None = None
+    # The guard's topic allow-list (JSON: topic -> keywords; unset: governance/policies/topics.default.json).
+    topic_policy: Path | None = None
 
     @model_validator(mode="after")
     def _refuse_dev_secrets_outside_dev(self) -> Settings:

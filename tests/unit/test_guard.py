@@ -135,3 +135,17 @@ def test_quarantine_keeps_and_masks_flagged_untrusted_fields_only() -> None:
     assert output["body"] == ATTACK  # the caller's dict is not modified
     assert "step1.body" in note("to", "step1.body", held)
     assert screen_output({"notes": ""}, {"notes"}).clean
+
+
+def test_topic_policy_setting_is_loaded_at_start_up(tmp_path: Path) -> None:
+    from graph.runtime import make_guard_policy
+    from graph.settings import Settings
+
+    assert make_guard_policy(Settings()).topics == default_topic_policy()
+    path = tmp_path / "topics.json"
+    path.write_text(json.dumps({"name": "weather-desk", "topics": {"weather": ["rain", "forecast"]}}))
+    policy = make_guard_policy(Settings(topic_policy=path))
+    assert policy.topics is not None and policy.topics.name == "weather-desk"
+    assert screen_request("will it rain tomorrow?", topics=policy.topics).topics == ("weather",)
+    with pytest.raises(TopicPolicyError):
+        make_guard_policy(Settings(topic_policy=tmp_path / "missing.json"))
