@@ -9,7 +9,8 @@ variant shows what the graph itself costs. Two scenarios:
   (two invokes; steps counted from the stream).
 
 Then a profile of the Redis variant: Redis commands and round trips per invoke (a counting connection
-class), by command name, and the wall time spent inside each saver method.
+class: a pipeline is one socket write, so one round trip), by command name, and the wall time spent inside
+each saver method.
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ from redis.asyncio.connection import Connection
 
 from bench import env
 from bench.common import median, percentile, row
-from bench.pipelined_saver import PipelinedRedisSaver, open_pipelined
 from graph.build import build_graph
 from graph.checkpointer import WardenRedisSaver
 from graph.runtime import DURABILITY, make_deps, open_runtime
@@ -40,7 +40,6 @@ ROUNDS = 120
 WARMUP = 10
 APPROVAL_ROUNDS = 40
 PROFILE_RUNS = 20
-PIPELINED = "redis-pipelined"  # bench/pipelined_saver.py: a prototype, not the product's saver
 
 Invoke = Callable[[], Awaitable[int]]  # returns the number of steps it ran
 
@@ -185,15 +184,12 @@ async def measure(rounds: int = ROUNDS, approval_rounds: int = APPROVAL_ROUNDS) 
     d = env.data_dir("graph")
     settings = env.settings_for(d)
     rt = await open_runtime(settings)
-    redis2 = Redis.from_url(settings.effective_redis_url)
     try:
         deps = rt.deps
         graphs = {
             "none": build_graph(deps=deps, checkpointer=None),
             "memory": build_graph(deps=deps, checkpointer=InMemorySaver()),
             "redis": rt.graph,
-            PIPELINED: build_graph(deps=deps, checkpointer=await open_pipelined(
-                redis2, ttl_minutes=settings.checkpoint_ttl_minutes)),
         }
         steps = {name: await _count_steps(g, env.user_input(env.REQUEST), _cfg(), env.REQUESTER)
                  for name, g in graphs.items() if name != "none"}
@@ -202,12 +198,10 @@ async def measure(rounds: int = ROUNDS, approval_rounds: int = APPROVAL_ROUNDS) 
         appr = await interleaved({n: approval_invoke(g) for n, g in graphs.items() if n != "none"},
                                  approval_rounds, 3)
         pdeps = make_deps(settings, engine=deps.engine)
-        profile = {"redis": await _profile(settings, pdeps, WardenRedisSaver),
-                   PIPELINED: await _profile(settings, pdeps, PipelinedRedisSaver)}
+        profile = {"redis": await _profile(settings, pdeps, WardenRedisSaver)}
         return {"steps_read": steps, "read_ms": read, "read_cpu_ms": read_cpu, "approval_ms": appr,
                 "profile": profile}
     finally:
-        await redis2.aclose()
         await rt.aclose()
 
 
@@ -215,26 +209,22 @@ def rows_from(m: dict[str, Any]) -> list[dict[str, Any]]:
     steps = m["steps_read"]["redis"]
     out: list[dict[str, Any]] = []
     med = {n: median(v) for n, v in m["read_ms"].items()}
-    labels = {"none": "no checkpointer", "memory": "InMemorySaver", "redis": "Redis, ours (sync)",
-              PIPELINED: "Redis, pipelined prototype"}
+    labels = {"none": "no checkpointer", "memory": "InMemorySaver", "redis": "Redis, ours (sync)"}
     for name, xs in m["read_ms"].items():
         out.append(row(SECTION, f"read: {labels[name]}", med[name] / steps, "ms/step",
                        note=f"p50 {med[name]:.2f} / p99 {percentile(xs, 99):.2f} ms per {steps}-step invoke, "
                             f"CPU {m['read_cpu_ms'][name]:.2f} ms/invoke (this process), n={len(xs)}"))
-    for name in ("redis", PIPELINED):
-        ratio = med[name] / med["memory"]
-        out.append(row(SECTION, f"read: {labels[name]} / InMemorySaver", ratio, "x",
-                       target=f"<= {TARGET_RATIO}", met=ratio <= TARGET_RATIO,
-                       note=f"+{(med[name] - med['memory']) / steps:.2f} ms per durable step; CPU ratio "
-                            f"{m['read_cpu_ms'][name] / m['read_cpu_ms']['memory']:.2f}x"
-                            + ("" if name == "redis" else " (not the product: a proposal)")))
+    ratio = med["redis"] / med["memory"]
+    out.append(row(SECTION, f"read: {labels['redis']} / InMemorySaver", ratio, "x",
+                   target=f"<= {TARGET_RATIO}", met=ratio <= TARGET_RATIO,
+                   note=f"+{(med['redis'] - med['memory']) / steps:.2f} ms per durable step; CPU ratio "
+                        f"{m['read_cpu_ms']['redis'] / m['read_cpu_ms']['memory']:.2f}x"))
     amed = {n: median(v) for n, v in m["approval_ms"].items()}
-    for name in ("redis", PIPELINED):
-        aratio = amed[name] / amed["memory"]
-        out.append(row(SECTION, f"refund park+resume: {labels[name]} / InMemory", aratio, "x",
-                       target=f"<= {TARGET_RATIO}", met=aratio <= TARGET_RATIO,
-                       note=f"p50 {amed[name]:.1f} vs {amed['memory']:.1f} ms for both invokes, "
-                            f"n={len(m['approval_ms'][name])}"))
+    aratio = amed["redis"] / amed["memory"]
+    out.append(row(SECTION, f"refund park+resume: {labels['redis']} / InMemory", aratio, "x",
+                   target=f"<= {TARGET_RATIO}", met=aratio <= TARGET_RATIO,
+                   note=f"p50 {amed['redis']:.1f} vs {amed['memory']:.1f} ms for both invokes, "
+                        f"n={len(m['approval_ms']['redis'])}"))
     for name, p in m["profile"].items():
         top = ", ".join(f"{k} {v:g}" for k, v in list(p["commands_by_name"].items())[:6])
         out.append(row(SECTION, f"Redis round trips per read invoke, {labels[name]}", p["round_trips_per_invoke"],

@@ -1,6 +1,7 @@
 """(b) ``runs/wait`` throughput, p50/p99 latency and server CPU per run: OUR server vs ``langgraph dev``.
 
-Both serve the same graph (real nodes, scripted zero-latency model, a seeded SQLite each) on loopback, both
+Both serve the same graph (``graph/studio.py:make_graph`` for ``langgraph dev``, the runtime's for ours: real
+nodes, scripted zero-latency model, a seeded SQLite each) on loopback, both
 are up at once, and the phases alternate (ours c=1, theirs c=1, ours c=8, theirs c=8) so load drifts from
 other work on the machine hit both. One request = ``threads.create`` then ``runs.wait`` with
 "show customer cus_acme_001" through the official ``langgraph_sdk`` client; latency is the ``runs.wait``
@@ -27,10 +28,8 @@ SECTION = "b) runs/wait"
 P50_TARGET_MS = 50.0
 WARMUP = 5
 # (server, concurrency) -> runs; langgraph dev answers in ~1 s whatever the load, so it gets fewer
-RUNS = {("warden", 1): 100, ("warden", 8): 160, ("langgraph-dev", 1): 24, ("langgraph-dev", 8): 80,
-        ("warden-pipelined", 1): 100, ("warden-pipelined", 8): 160}
-PIPELINED_FACTORY = "bench.pipelined_saver:open_runtime_pipelined"  # a prototype, not the product
-LABELS = {"warden": "ours", "langgraph-dev": "langgraph dev", "warden-pipelined": "ours + pipelined saver (proto)"}
+RUNS = {("warden", 1): 100, ("warden", 8): 160, ("langgraph-dev", 1): 24, ("langgraph-dev", 8): 80}
+LABELS = {"warden": "ours", "langgraph-dev": "langgraph dev"}
 PHASE_CAP_S = 45.0  # per server and concurrency, over all blocks
 BLOCKS = 4
 
@@ -104,14 +103,12 @@ def _phase(label: str, concurrency: int, blocks: list[dict[str, Any]], rss_mb: f
             "rss_mb": rss_mb}
 
 
-async def measure(pipelined: bool = True, blocks: int = BLOCKS) -> dict[str, Any]:
-    """All servers up at once; per concurrency, ``blocks`` rounds, each running one block per server in a
-    rotating order, so drifting load from elsewhere on the machine is spread over all of them."""
+async def measure(blocks: int = BLOCKS) -> dict[str, Any]:
+    """Both servers up at once; per concurrency, ``blocks`` rounds, each running one block per server in a
+    rotating order, so drifting load from elsewhere on the machine is spread over both."""
     started: dict[str, Server] = {}
     try:
         started["warden"] = start_warden("warden-b")
-        if pipelined:
-            started["warden-pipelined"] = start_warden("warden-b-pipelined", runtime_factory=PIPELINED_FACTORY)
         started["langgraph-dev"] = start_langgraph_dev("langgraph-dev")
         for srv in started.values():
             await warmup(srv)
@@ -153,10 +150,6 @@ def rows_from(m: dict[str, Any]) -> list[dict[str, Any]]:
                             f" theirs; RSS {o['rss_mb']:.0f} MB"))
         out.append(row(SECTION, f"c={conc}: server CPU per thread+run, langgraph dev", t["cpu_ms_per_run"], "ms",
                        note=f"RSS {t['rss_mb']:.0f} MB"))
-        if (pp := by.get(("warden-pipelined", conc))) is not None:
-            out.append(row(SECTION, f"c={conc}: server CPU per thread+run, {LABELS['warden-pipelined']}",
-                           pp["cpu_ms_per_run"], "ms",
-                           note=f"+ Redis {pp['redis_cpu_ms_per_run']:.1f} ms/run; not the product: a proposal"))
     return out
 
 

@@ -2,8 +2,10 @@
 
 - ``start_warden``: OUR server, ``warden serve`` (``.venv/bin/warden``; ``python -m cli`` if the console script
   is missing), the real graph with the scripted model, runs through Redis under a bench-only key prefix.
-- ``start_langgraph_dev``: ``langgraph dev`` (langgraph-cli[inmem]) serving the same graph
-  (``graph/studio.py:make_graph``) from a temporary folder holding a generated ``langgraph.json``, so its
+- ``start_langgraph_dev``: ``langgraph dev`` (langgraph-cli[inmem]) serving the project's own Studio entry
+  point, ``graph/studio.py:make_graph`` (same graph, scripted model, the bench's seeded SQLite through
+  ``WARDEN_DATABASE_URL`` / ``WARDEN_DATA_DIR`` / ``WARDEN_MODEL_PROVIDER=scripted``), from a temporary folder
+  holding a generated ``langgraph.json`` (absolute graph path, ``dependencies: [ROOT]``), so its
   ``.langgraph_api/`` persistence folder lands there and not in the working tree. Offline it needs
   ``LANGGRAPH_CLI_NO_ANALYTICS=1``, ``LANGGRAPH_NO_VERSION_CHECK=true`` and ``LANGSMITH_TRACING=false``
   (plus ``LANGCHAIN_TRACING_V2=false`` for older env names); it silently picks another port when the asked
@@ -61,15 +63,12 @@ def _bin(name: str) -> Path | None:
     return None
 
 
-def start_warden(name: str = "warden", *, workers: int = 1, timeout_s: float = 60.0,
-                 runtime_factory: str | None = None) -> Server:
-    """``runtime_factory``: a ``WARDEN_RUNTIME_FACTORY`` (e.g. the pipelined-saver prototype); default: the real
-    ``graph.runtime.open_runtime``."""
+def start_warden(name: str = "warden", *, workers: int = 1, timeout_s: float = 60.0) -> Server:
+    """``warden serve`` with the real runtime (``graph.runtime.open_runtime``)."""
     d = env.data_dir(name)
     port = free_port()
     prefix = f"bench{uuid.uuid4().hex[:10]}"
-    extra = {"WARDEN_RUNTIME_FACTORY": runtime_factory} if runtime_factory else {}
-    environ = env.server_env(d, WARDEN_SERVER_KEY_PREFIX=prefix, WARDEN_JWT_SECRET=BENCH_SECRET, **extra)
+    environ = env.server_env(d, WARDEN_SERVER_KEY_PREFIX=prefix, WARDEN_JWT_SECRET=BENCH_SECRET)
     exe = _bin("warden")
     argv = ([str(exe)] if exe else [sys.executable, "-m", "cli"]) + [
         "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
@@ -91,7 +90,7 @@ def start_langgraph_dev(name: str = "langgraph-dev", *, port: int = LANGGRAPH_DE
     home = env.tmp_root() / f"{name}-home"
     home.mkdir(exist_ok=True)
     config = {"python_version": "3.11", "dependencies": [str(ROOT)],
-              "graphs": {"warden": "bench.lgd_graph:make_graph"}, "env": {}}
+              "graphs": {"warden": f"{ROOT / 'graph' / 'studio.py'}:make_graph"}, "env": {}}
     (home / "langgraph.json").write_text(json.dumps(config, indent=2))
     environ = env.server_env(d, **OFFLINE_ENV)
     argv = [str(exe), "dev", "--config", str(home / "langgraph.json"), "--host", "127.0.0.1",
