@@ -4,6 +4,8 @@ by the runtime, the credential cannot leak by printing or pickling, and read too
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import base64
 import json
 import pickle
@@ -62,20 +64,23 @@ def test_a_valid_credential_runs_the_call(registry: ToolRegistry, engine: Engine
     assert out.ok and not out.replayed
 
 
-@pytest.mark.parametrize(("credential", "why"), [
-    (None, "no credential"),
-    ("a-string-token", "no credential"),
-    (_mint(tenant="globex"), "another tenant, user or run"),
-    (_mint(user="bob"), "another tenant, user or run"),
-    (_mint(run="t-other"), "another tenant, user or run"),
-    (_mint(tools=["get_ticket@1"]), "not scoped to update_ticket@1"),
-    (_mint(access="read"), "read access does not fit a write tool"),
-    (CredentialIssuer.generate().mint(tenant="acme", user="alice", run="t-1", tools=["update_ticket@1"],
-                                      access="write"), "signature"),
+# Credentials are minted inside the test (factories here): minted at collection time they would expire
+# before a long suite reaches the test, and the refusal would say "expired" for the wrong reason.
+@pytest.mark.parametrize(("make_credential", "why"), [
+    (lambda: None, "no credential"),
+    (lambda: "a-string-token", "no credential"),
+    (lambda: _mint(tenant="globex"), "another tenant, user or run"),
+    (lambda: _mint(user="bob"), "another tenant, user or run"),
+    (lambda: _mint(run="t-other"), "another tenant, user or run"),
+    (lambda: _mint(tools=["get_ticket@1"]), "not scoped to update_ticket@1"),
+    (lambda: _mint(access="read"), "read access does not fit a write tool"),
+    (lambda: CredentialIssuer.generate().mint(tenant="acme", user="alice", run="t-1", tools=["update_ticket@1"],
+                                              access="write"), "signature"),
 ])
 def test_the_tool_layer_refuses_a_missing_or_mis_scoped_credential(
-    registry: ToolRegistry, engine: Engine, engines: Engines, credential: object, why: str
+    registry: ToolRegistry, engine: Engine, engines: Engines, make_credential: Callable[[], object], why: str
 ) -> None:
+    credential = make_credential()
     call = validated(registry, engine, AGENT, "update_ticket", TICKET)
     before = dump(engine)
     out = _execute(registry, engines, call, credential)
