@@ -55,12 +55,17 @@ async def resume(thread_id: str, *, die_after_effect: bool) -> None:
 
 
 async def recover(rt: WardenRuntime, thread_id: str) -> str:
-    """Finish a thread whatever moment its worker died at: re-approve if still parked, else continue."""
+    """Finish a thread whatever moment its worker died at: re-approve if still parked, else continue.
+
+    ``state.next`` is not the test of "finished": it omits tasks that already saved their writes, so a worker
+    killed after a step's writes but before the next checkpoint leaves ``next == ()`` on an unfinished run.
+    ``state.tasks`` lists every task of the current superstep; none means the run has ended.
+    """
     config = {"configurable": {"thread_id": thread_id}}
     state = await rt.graph.aget_state(config)
-    if state.interrupts and state.next == ("approval",):
+    if any(t.name == "approval" and t.interrupts for t in state.tasks):
         out = await rt.graph.ainvoke(Command(resume=ACCEPT), config, context=APPROVER, durability=DURABILITY)
-    elif state.next:
+    elif state.tasks:
         out = await rt.graph.ainvoke(None, config, context=APPROVER, durability=DURABILITY)
     else:
         out = state.values
