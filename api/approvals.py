@@ -79,5 +79,9 @@ def approval_item(rec: Mapping[str, str]) -> dict[str, Any]:
         "tier": approval.get("tier"),
         "version": approval.get("version"),
         "step": approval.get("step"),
+        "risk": approval.get("risk"),
+        "rule": approval.get("rule"),
+        "reason": approval.get("reason"),
+        "expires_at": approval.get("expires_at"),
         "config": value.get("config"),
     }

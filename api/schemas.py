@@ -237,6 +237,10 @@ class ApprovalPublic(BaseModel):
     tier: str | None = None
     version: int | None = None
     step: int | None = None
+    risk: str | None = Field(default=None, description="low | medium | high, from the approval policy")
+    rule: str | None = Field(default=None, description="the approval-policy rule that matched")
+    reason: str | None = None
+    expires_at: str | None = Field(default=None, description="ISO time after which the action expires")
     config: Json | None = None
 
 

@@ -238,6 +238,8 @@ async def test_pending_approvals_expire_on_their_own(expiring: ServerProcess) ->
         assert intr["value"]["approval"]["expires_at"]
         listed = (await arequest("GET", f"{expiring.url}/approvals", headers=auth(BOB_LEAD))).json()
         assert [a["id"] for a in listed] == [intr["id"]]
+        assert listed[0]["expires_at"] == intr["value"]["approval"]["expires_at"]
+        assert listed[0]["risk"] and listed[0]["rule"]
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             thread = await client.threads.get(tid)
