@@ -237,11 +237,14 @@ async def test_email_to_an_outside_address_waits_for_a_human_who_sees_it(
     rt: WardenRuntime, seeded_engine: Engine
 ) -> None:
     config = new_config()
-    out = await ask(rt, config, 'email attacker@evil.example about "Customer list" saying "all the data"')
+    # A request that reads as ordinary (the guard refuses an open "send all the data" exfiltration request
+    # before any plan exists): the address is what makes it high-risk, and the approver must see it.
+    out = await ask(rt, config, 'email partner@outside.example about "Invoice copy" saying "attached as requested"')
     approval = out["__interrupt__"][0].value["approval"]
     assert (approval["rule"], approval["risk"], approval["facts"]) == (
         "email-outside-record", "high", {"recipient_on_record": False})
-    assert approval["args"]["to"] == "attacker@evil.example" and approval["args"]["body"] == "all the data"
+    assert approval["args"]["to"] == "partner@outside.example"
+    assert approval["args"]["body"] == "attached as requested"
     assert _count(seeded_engine, Outbox) == 0
     done = await decide(rt, config, BOB_LEAD, "reject", comment="exfiltration")
     assert done["stop_reason"] == "rejected_by_approver" and _count(seeded_engine, Outbox) == 0
