@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -40,9 +40,6 @@ STRIDE = 256          # windows overlap by half: a phrase shorter than STRIDE is
 MIN_CHARS = 10        # shorter texts (a name, a one-word subject) carry too little evidence to score
 SENTENCE_SPAN = 2     # sentence windows: every single sentence and every two consecutive ones
 MIN_SENTENCE = 24     # shorter sentence windows are not scored on their own (fragments of code, ids, "Thanks!")
-_PUNCT = np.array([ord(ch) for ch in ".!?;:"], dtype=np.uint64)
-_SPACE = np.array([ord(" "), ord("\n")], dtype=np.uint64)
-_HARD_ENDS = np.array([ord(ch) for ch in "\n。！？；"], dtype=np.uint64)
 MAX_WINDOWS = 256     # a bound on the work per text (scan() never passes more than 2 * max_chars anyway)
 
 _P = np.uint64(0x100000001B3)          # FNV-64 prime as the polynomial base
@@ -89,11 +86,13 @@ def features(text: str, bits: int = BITS) -> tuple[np.ndarray, np.ndarray]:
 
 
 def sentence_cuts(cp: np.ndarray) -> np.ndarray:
-    """Positions just after a sentence end: ``.!?;:`` followed by a space or line break (so ``t.id`` and
-    ``ord_acme.example`` are not cut), a line break, or CJK full stops."""
-    soft = np.flatnonzero(np.isin(cp[:-1], _PUNCT) & np.isin(cp[1:], _SPACE)) + 1
-    hard = np.flatnonzero(np.isin(cp, _HARD_ENDS)) + 1
-    return np.union1d(soft, hard)
+    """Positions just after a sentence end (sorted, unique): ``.!?;:`` followed by a space or line break (so
+    ``t.id`` and ``ord_acme.example`` are not cut), a line break, or a CJK full stop."""
+    head, nxt = cp[:-1], cp[1:]
+    soft = (head == 46) | (head == 33) | (head == 63) | (head == 59) | (head == 58)  # . ! ? ; :
+    mask = soft & ((nxt == 32) | (nxt == 10))
+    mask |= (head == 10) | (head == 0x3002) | (head == 0xFF01) | (head == 0xFF1F) | (head == 0xFF1B)
+    return np.flatnonzero(mask) + 1
 
 
 def sentence_windows(text: str) -> list[str]:
@@ -116,6 +115,10 @@ class Model:
     threshold: float          # calibrated: the probability at which the classifier alone flags a text
     bits: int
     version: str
+    _coef_ext: np.ndarray = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_coef_ext", np.append(self.coef.astype(np.float64), 0.0))
 
     def window_probabilities(self, text: str) -> np.ndarray:
         """Probability per window: the whole text when it is short, else fixed windows of ``WINDOW``
@@ -123,28 +126,32 @@ class Model:
         (so a one-sentence injection padded with pages of ordinary text is scored on its own)."""
         cp = _codepoints(text)
         b = bucket_matrix_from(cp, self.bits)
-        valid = b >= 0
-        w = np.where(valid, self.coef[np.where(valid, b, 0)], 0.0).sum(axis=0)  # weight per start position
-        c = valid.sum(axis=0)
+        w = self._coef_ext[b].sum(axis=0, dtype=np.float64)  # bucket -1 (no n-gram) hits the trailing 0.0
+        c = (b >= 0).sum(axis=0)
         length = b.shape[1]
-        starts_list = [np.array([0])] if length <= WINDOW + 2 else [np.arange(0, length - STRIDE, STRIDE)[:MAX_WINDOWS]]
-        ends_list = [np.minimum(starts_list[0] + WINDOW, length)]
+        if length <= WINDOW + 2:
+            starts_list, ends_list = [np.zeros(1, dtype=np.int64)], [np.full(1, length, dtype=np.int64)]
+        else:
+            fixed = np.arange(0, length - STRIDE, STRIDE)[:MAX_WINDOWS]
+            starts_list, ends_list = [fixed], [np.minimum(fixed + WINDOW, length)]
         cuts = sentence_cuts(cp)
-        if 0 < len(cuts):
-            bounds = np.unique(np.concatenate(([0], cuts, [length])))
+        if len(cuts):
+            bounds = np.concatenate(([0], cuts[cuts < length], [length]))
             for span in range(1, SENTENCE_SPAN + 1):
-                if len(bounds) > span + 1 or (span == 1 and len(bounds) > 2):
+                if len(bounds) > span + 1:
                     s, e = bounds[:-span], bounds[span:]
-                    keep = (e - s) >= MIN_SENTENCE
-                    starts_list.append(s[keep][:MAX_WINDOWS])
-                    ends_list.append(e[keep][:MAX_WINDOWS])
+                    keep = np.flatnonzero((e - s) >= MIN_SENTENCE)[:MAX_WINDOWS]
+                    starts_list.append(s[keep])
+                    ends_list.append(e[keep])
         starts, ends = np.concatenate(starts_list), np.concatenate(ends_list)
-        cw = np.concatenate(([0.0], np.cumsum(w)))
-        cc = np.concatenate(([0], np.cumsum(c)))
+        cw = np.zeros(length + 1)
+        np.cumsum(w, out=cw[1:])
+        cc = np.zeros(length + 1, dtype=np.int64)
+        np.cumsum(c, out=cc[1:])
         # n-grams that start in a window but run past its end are counted in it: a negligible blur at the
         # right edge (at most 4 of the window's n-grams), and exact for a text that is a single window
-        total = cc[ends] - cc[starts]
-        logits = (cw[ends] - cw[starts]) / np.sqrt(np.maximum(total, 1)) + self.intercept
+        total = np.maximum(cc[ends] - cc[starts], 1)
+        logits = (cw[ends] - cw[starts]) / np.sqrt(total) + self.intercept
         return 1.0 / (1.0 + np.exp(-logits))
 
     def probability(self, text: str) -> float:
