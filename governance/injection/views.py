@@ -40,6 +40,7 @@ _INVISIBLE_CODEPOINTS: list[int] = (
     + list(range(0xE0000, 0xE0080))
 )
 INVISIBLE: dict[int, None] = dict.fromkeys(_INVISIBLE_CODEPOINTS, None)
+_INVISIBLE_SET = frozenset(chr(c) for c in _INVISIBLE_CODEPOINTS)
 _INVISIBLE_RE = re.compile("[" + "".join(re.escape(chr(c)) for c in _INVISIBLE_CODEPOINTS) + "]")
 
 # Lower-case look-alikes only: views are lower-cased before folding.
@@ -88,12 +89,13 @@ class View:
 
 
 def strip_invisible(text: str) -> str:
-    return text.translate(INVISIBLE)
+    # a set test first: str.translate with a dict costs ~100 ns per character even when nothing changes
+    return text if _INVISIBLE_SET.isdisjoint(text) else text.translate(INVISIBLE)
 
 
 def normalize(text: str) -> str:
     """NFKC, invisible and bidi characters removed, runs of spaces collapsed; case and line breaks kept."""
-    folded = text if text.isascii() else unicodedata.normalize("NFKC", text).translate(INVISIBLE)
+    folded = text if text.isascii() else strip_invisible(unicodedata.normalize("NFKC", text))
     return _NEWLINES.sub("\n\n", _WS.sub(" ", folded)).strip()
 
 
@@ -194,7 +196,7 @@ def views(text: str, *, depth: int = 0, kind: str = "plain") -> list[View]:
     if depth >= MAX_DEPTH:
         return out
     # Decode from the NFKC text with its case intact (base64 is case-sensitive), entities decoded once.
-    source = text if text.isascii() else unicodedata.normalize("NFKC", text).translate(INVISIBLE)
+    source = text if text.isascii() else strip_invisible(unicodedata.normalize("NFKC", text))
     if "&" in source:
         source = html.unescape(source)
     for sub_kind, decoded in decoded_texts(source):
@@ -204,7 +206,7 @@ def views(text: str, *, depth: int = 0, kind: str = "plain") -> list[View]:
 
 def has_invisible_inside_words(text: str) -> bool:
     """Invisible characters between letters (``ig\u200bnore``) rather than inside emoji sequences."""
-    if text.isascii():
+    if text.isascii() or _INVISIBLE_SET.isdisjoint(text):
         return False
     for m in _INVISIBLE_RE.finditer(text):
         i = m.start()
