@@ -17,7 +17,7 @@ def test_every_setting_is_documented() -> None:
 
 
 def test_readme_starts_with_the_two_commands_and_ci_runs_the_test_one() -> None:
-    block = re.search(r"```bash\n(.*?)```", README, re.S)
+    block = re.search(r"```bash\n(.*?)```", README, re.DOTALL)
     assert block is not None and README.index("```bash") < 200
     commands = [line.split("#")[0].strip() for line in block.group(1).splitlines() if line.strip()]
     assert commands == ["make run", "make test"]
