@@ -39,7 +39,7 @@ from governance.audit import canonical_json
 from governance.auth import Principal
 from nodes import audit
 from nodes.context import Deps, deps_of
-from nodes.state import State, StepResult
+from nodes.state import State, StepResult, epoch
 from tools.errors import ToolError
 from tools.policy import can_approve
 from tools.spec import ApprovalRequirement
@@ -87,8 +87,8 @@ def parse_decision(raw: Any) -> Decision | str:
                     comment=str(comment)[:1000] if comment else None)
 
 
-def _iso(ts: float, timespec: str = "microseconds") -> str:
-    return datetime.fromtimestamp(ts, UTC).isoformat(timespec=timespec)
+def _iso(value: str | float, timespec: str = "microseconds") -> str:
+    return datetime.fromtimestamp(epoch(value), UTC).isoformat(timespec=timespec)
 
 
 def interrupt_payload(state: State, pending: dict[str, Any], refusal: str | None) -> dict[str, Any]:
@@ -154,7 +154,7 @@ def approval(state: State, config: RunnableConfig) -> dict[str, Any]:
     pending = dict(state["pending"] or {})
     requester = Principal(**state["requester"])
     step_key = f"step-{pending['step']}"
-    if pending.get("expires_at") is not None and deps.clock() >= float(pending["expires_at"]):
+    if pending.get("expires_at") is not None and deps.clock() >= epoch(pending["expires_at"]):
         expired = _step_result(pending, "expired", None, "approval_expired",
                                f"no decision before {_iso(pending['expires_at'])}")
         audit.emit(deps, config, state, "approval_decided", f"{step_key}/expired",

@@ -27,7 +27,7 @@ from governance.quarantine import screen_output
 from nodes import audit
 from nodes.context import Deps, deps_of
 from nodes.plan import parse_ref
-from nodes.state import State, StepResult
+from nodes.state import State, StepResult, stamp
 from tools.errors import ToolError
 from tools.ledger import execution_event, idempotency_key
 from tools.registry import ToolRegistry
@@ -168,8 +168,8 @@ def executor(state: State, config: RunnableConfig) -> dict[str, Any]:
     if isinstance(checked, ToolError):
         return _failed(deps, config, state, call, checked, key)
     if checked.approval is not None:
-        now = deps.clock()
+        now = deps.clock()  # stamped as ISO strings: see nodes.state.stamp
         return {"pending": call | {"requirement": checked.approval.model_dump(mode="json"),
                                    "tier": checked.spec.tier, "facts": checked.facts, "approved": False,
-                                   "requested_at": now, "expires_at": now + deps.limits.approval_ttl_s}}
+                                   "requested_at": stamp(now), "expires_at": stamp(now + deps.limits.approval_ttl_s)}}
     return execute_call(state, config, call, checked)

@@ -7,12 +7,12 @@ when a new user message starts a turn on an existing thread.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
-
-from typing_extensions import TypedDict  # pydantic can describe these on 3.11 (get_schemas, Studio)
 
 from langchain_core.messages import AnyMessage
 from langgraph.graph.message import add_messages
+from typing_extensions import TypedDict  # pydantic can describe these on 3.11 (get_schemas, Studio)
 
 StopReason = Literal[
     "completed",
@@ -27,6 +27,18 @@ StopReason = Literal[
     "timeout",
     "nothing_to_do",
 ]
+
+
+def stamp(ts: float) -> str:
+    """A time for the state: ISO 8601 UTC with microseconds. Never a float: the checkpoint keeps the state in
+    RedisJSON, which re-prints about one double in eight an ulp off (1795502509.4109643 comes back
+    ...645), and a node re-run on resume must rebuild exactly what it showed the first time."""
+    return datetime.fromtimestamp(ts, UTC).isoformat(timespec="microseconds")
+
+
+def epoch(value: str | float) -> float:
+    """Seconds since the epoch for a ``stamp`` (or a bare number, as parked runs of older versions hold)."""
+    return datetime.fromisoformat(value).timestamp() if isinstance(value, str) else float(value)
 
 
 class StepResult(TypedDict, total=False):

@@ -384,3 +384,19 @@ async def test_a_node_re_executed_after_a_crash_leaves_one_effect_and_an_honest_
     assert len({r["event_key"] for r in records}) == len(records)
     assert [r["kind"] for r in records].count("stop") == 1
     assert all(r.ok for r in verify_chain(seeded_engine))
+
+
+async def test_a_replayed_approval_shows_exactly_what_it_showed_first(rt: WardenRuntime, seeded_engine: Engine) -> None:
+    """The approval node re-runs on every resume from the checkpointed state. A float time in that state came back
+    from RedisJSON one ulp off (this clock value comes back as ...237, a microsecond later), so the replay showed a different ``expires_at`` and the
+    audit trail got a second ``approval_requested``. Times in the state are ISO strings now."""
+    g = _graph(rt, clock=lambda: 1795502509.7887235)
+    config = new_config()
+    first = await ask(g, config, REFUND)
+    shown = first["__interrupt__"][0].value
+    assert shown["approval"]["requested_at"] == "2026-11-24T06:41:49.788723+00:00"
+    refused = await decide(g, config, ALICE, "accept")  # self-approval: refused, the node replays ask 1
+    assert "Previous decision refused" in refused["__interrupt__"][0].value["description"]
+    requested = [r for r in _audit(seeded_engine, thread=_thread(config)) if r["kind"] == "approval_requested"]
+    assert [r["event_key"].rsplit("/", 1)[-1] for r in requested] == ["ask-1", "ask-2"]
+    assert requested[0]["payload"]["shown"] == json.loads(canonical_json(shown))
