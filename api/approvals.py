@@ -1,7 +1,10 @@
 """The approver's side: who may decide a parked action, the resume value the graph expects, the list items.
 
 ``may_decide`` is the one check, used by ``POST /approvals/{id}`` and by SDK resumes (``command.resume``) of a
-thread parked at an approval; the graph checks the decision again when it resumes.
+thread parked at an approval; the graph checks the decision again when it resumes. ``fresh`` gives the principal
+the roles it holds *now* (the role directory, when the runtime has one): a token minted before a revocation
+still carries the revoked role for up to two hours, and the inbox must neither list nor accept decisions on
+that basis.
 """
 
 from __future__ import annotations
@@ -10,11 +13,22 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
+import anyio
 import orjson
 
 from governance.auth import Principal
 
 log = logging.getLogger("warden.api")
+
+
+async def fresh(runtime: Any, principal: Principal) -> Principal:
+    """``principal`` with its revoked roles removed, read from the runtime's role directory (a SQL read, so in a
+    worker thread). A runtime without one (a stand-in graph in tests) leaves the token's roles."""
+    roles = getattr(getattr(runtime, "deps", None), "roles", None)
+    if roles is None or not hasattr(roles, "refresh"):
+        return principal
+    refreshed: Principal = await anyio.to_thread.run_sync(roles.refresh, principal)
+    return refreshed
 
 
 def may_decide(principal: Principal, approval_payload: Mapping[str, Any]) -> tuple[bool, str]:

@@ -11,7 +11,7 @@ import orjson
 from fastapi import APIRouter, Depends
 from starlette.responses import Response
 
-from api.approvals import approval_item, may_decide
+from api.approvals import approval_item, fresh, may_decide
 from api.auth import CurrentPrincipal, principal
 from api.deps import Svc, json_response
 from api.errors import ApiError, not_found
@@ -26,8 +26,10 @@ router = APIRouter(prefix="/approvals", tags=["approvals"], dependencies=[Depend
 
 @router.get("", response_model=list[ApprovalPublic])
 async def list_approvals(svc: Svc, who: CurrentPrincipal) -> Response:
-    """Pending actions in the caller's tenant that the caller may decide, oldest first."""
+    """Pending actions in the caller's tenant that the caller may decide (with the roles they hold now), oldest
+    first."""
     recs = await svc.store.pending_approvals(who.tenant)
+    who = await fresh(svc.runtime, who)
     items = [approval_item(r) for r in recs if may_decide(who, orjson.loads(r["value"]))[0]]
     return json_response(items)
 
@@ -51,7 +53,7 @@ async def decide(svc: Svc, who: CurrentPrincipal, approval_id: str, body: Approv
         raise not_found("approval", approval_id)
     if rec.get("status") != "pending":
         raise ApiError(409, "already_decided", f"approval {approval_id} was already decided")
-    ok, why = may_decide(who, orjson.loads(rec["value"]))
+    ok, why = may_decide(await fresh(svc.runtime, who), orjson.loads(rec["value"]))
     if not ok:
         raise ApiError(403, "forbidden", f"you may not decide this action: {why}")
     if body.decision == "edit" and body.args is None:

@@ -78,7 +78,7 @@ def _refunds(engine: Engine, order_id: str) -> int:
 async def _park(client: LangGraphClient, text: str) -> tuple[str, dict[str, Any]]:
     tid = (await client.threads.create())["thread_id"]
     out = await client.runs.wait(tid, "warden", input=msg(text))
-    assert isinstance(out, dict) and len(out.get("__interrupt__", [])) == 1, out
+    assert isinstance(out, dict) and len(out.get("__interrupt__", [])) == 1, (out.get("stop_reason"), out["messages"][-1])
     return tid, out["__interrupt__"][0]
 
 
@@ -100,6 +100,24 @@ async def test_a_role_revoked_while_parked_stops_the_run(alice: LangGraphClient,
     assert _refunds(db, "ord_acme_002_1") == 0
     assert (await alice.threads.get_state(tid))["values"]["stop_reason"] == "forbidden"
 
+
+
+async def test_an_approver_whose_role_was_revoked_is_neither_offered_nor_heard(real: ServerProcess,
+                                                                                db: Engine) -> None:
+    """Her token still says support_lead (it lives up to 2 h); the role directory says otherwise."""
+    lena = token("acme", "lena", ("support_lead",))
+    async with get_client(url=real.url, headers=auth(token("acme", "erin", ("support_agent",)))) as client:
+        _, intr = await _park(client, "refund 400 cents on order ord_acme_009_1")
+    listed = (await arequest("GET", f"{real.url}/approvals", headers=auth(lena))).json()
+    assert intr["id"] in [a["id"] for a in listed]
+    RoleDirectory(db).change("revoke", tenant="acme", user="lena", role="support_lead", by="ann")
+    listed = (await arequest("GET", f"{real.url}/approvals", headers=auth(lena))).json()
+    assert intr["id"] not in [a["id"] for a in listed]
+    r = await _decide(real, lena, intr["id"])
+    assert r.status_code == 403 and "support_lead" in r.json()["message"], r.text
+    assert _refunds(db, "ord_acme_009_1") == 0
+    r = await _decide(real, BOB_LEAD, intr["id"])
+    assert r.status_code == 200 and r.json()["result"]["stop_reason"] == "completed"
 
 async def test_self_approval_is_refused_even_with_an_approver_role(alice: LangGraphClient, real: ServerProcess,
                                                                    db: Engine) -> None:
