@@ -1,6 +1,6 @@
 """``warden``: the command line. Every command reads ``Settings`` from the environment (``WARDEN_*``).
 
-    warden services up|down|status     the local Redis Stack and model server (idempotent)
+    warden services up|down|status     the local Redis Stack and model server (idempotent); --postgres
     warden seed                        create and seed the business database (deterministic ids)
     warden token --tenant T --user U --roles r1,r2 [--ttl 15m]
     warden serve [--host H --port P --workers N]
@@ -40,7 +40,7 @@ def cmd_services(args: argparse.Namespace) -> int:
 
     settings = _settings()
     if args.action == "up":
-        urls = devstack.services_up(settings, model=not args.no_model)
+        urls = devstack.services_up(settings, model=not args.no_model, postgres=args.postgres)
         for name, url in urls.items():
             print(f"{name}: {url}")
     elif args.action == "down":
@@ -279,6 +279,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("services", help="local Redis Stack and model server")
     p.add_argument("action", choices=["up", "down", "status"])
     p.add_argument("--no-model", action="store_true", help="skip the local model server")
+    p.add_argument("--postgres", action="store_true",
+                   help="also a throwaway local PostgreSQL (the machine's binaries) for the PostgreSQL checks")
     p.set_defaults(func=cmd_services)
     sub.add_parser("seed", help="create and seed the business database").set_defaults(func=cmd_seed)
     p = sub.add_parser("token", help="print a signed dev JWT")

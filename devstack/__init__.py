@@ -41,8 +41,11 @@ def __getattr__(name: str):
     raise AttributeError(f"module 'devstack' has no attribute {name!r}")
 
 
-def services_up(settings: Settings, *, redis: bool = True, model: bool = True) -> dict[str, str]:
+def services_up(settings: Settings, *, redis: bool = True, model: bool = True,
+                postgres: bool = False) -> dict[str, str]:
     """Ensure the requested services run; returns ``{"redis": url, "model": base_url}`` for those requested.
+    ``postgres``: also the throwaway local PostgreSQL of ``devstack.postgres`` (off by default: the business
+    database defaults to SQLite; the suite starts it for its PostgreSQL checks).
 
     Idempotent and fast when everything is already up (one PING, one health check).
     """
@@ -54,21 +57,29 @@ def services_up(settings: Settings, *, redis: bool = True, model: bool = True) -
         urls["redis"] = ensure_redis(settings)
     if model:
         urls["model"] = ensure_model(settings)
+    if postgres:
+        from devstack.postgres import ensure_postgres
+
+        urls["postgres"] = ensure_postgres(settings.data_dir)
     return urls
 
 
 def services_down(settings: Settings, *, only: Collection[str] | None = None) -> list[str]:
     """Stop the services this project started (by pidfile); returns the names actually stopped.
 
-    ``only`` limits it to some of ``"redis"``/``"model"`` (e.g. ``warden dev`` stops just what it started).
+    ``only`` limits it to some of ``"redis"``/``"model"``/``"postgres"`` (e.g. ``warden dev`` stops just what it
+    started).
     """
     from devstack.model import stop_model
+    from devstack.postgres import stop_postgres
     from devstack.redis import stop_redis
 
-    unknown = set(only or ()) - {"redis", "model"}
+    unknown = set(only or ()) - {"redis", "model", "postgres"}
     if unknown:
-        raise DevstackError(f"Unknown service(s) {sorted(unknown)}; expected 'redis' and/or 'model'.")
+        raise DevstackError(f"Unknown service(s) {sorted(unknown)}; expected 'redis', 'model' and/or 'postgres'.")
     stopped = []
+    if (only is None or "postgres" in only) and stop_postgres(settings.data_dir):
+        stopped.append("postgres")
     if (only is None or "model" in only) and stop_model(settings):
         stopped.append("model")
     if (only is None or "redis" in only) and stop_redis(settings):
@@ -79,6 +90,8 @@ def services_down(settings: Settings, *, only: Collection[str] | None = None) ->
 def services_status(settings: Settings) -> dict[str, dict]:
     """Per service: ``url``, ``running`` (answers now), ``pid``, ``managed`` (we started it), ``external``."""
     from devstack.model import model_status
+    from devstack.postgres import postgres_status
     from devstack.redis import redis_status
 
-    return {"redis": redis_status(settings), "model": model_status(settings)}
+    return {"redis": redis_status(settings), "model": model_status(settings),
+            "postgres": postgres_status(settings.data_dir)}

@@ -136,11 +136,34 @@ def test_down_is_idempotent_and_only_stops_our_own(make_settings) -> None:
     assert services_down(settings, only=["model"]) == []
     assert services_status(settings)["redis"]["running"]
     with pytest.raises(DevstackError, match="Unknown service"):
-        services_down(settings, only=["postgres"])
+        services_down(settings, only=["mysql"])
     assert services_down(settings, only=["redis"]) == ["redis"]
     services_up(settings, model=False)
     assert services_down(settings) == ["redis"]
     assert services_down(settings) == []
+
+
+def test_postgres_is_provisioned_idempotently_and_stopped(make_settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    from devstack.postgres import find_bin
+
+    if find_bin() is None:
+        pytest.skip("no PostgreSQL binaries on this machine")
+    monkeypatch.setenv("WARDEN_PG_PORT", str(free_port()))
+    settings = make_settings()
+    url = services_up(settings, redis=False, model=False, postgres=True)["postgres"]
+    try:
+        assert services_up(settings, redis=False, model=False, postgres=True)["postgres"] == url
+        assert services_status(settings)["postgres"]["running"]
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine(url)
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT current_user")).scalar() == "postgres"
+        engine.dispose()
+    finally:
+        assert services_down(settings, only=["postgres"]) == ["postgres"]
+    assert services_down(settings, only=["postgres"]) == []
+    assert not services_status(settings)["postgres"]["running"]
 
 
 def test_unreachable_external_redis_is_a_clear_error(make_settings) -> None:

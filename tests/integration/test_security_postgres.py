@@ -1,10 +1,11 @@
-"""Issue 5 on PostgreSQL (opt-in): the audit trail's trigger and REVOKE, the read-only engine, the raw bound reads
-(pyformat parameters), the role directory and an effect with its in-transaction audit record.
+"""Issue 5 on a real PostgreSQL: the audit trail's trigger and REVOKE for a non-owner runtime role, the read-only
+engine, the raw bound reads (pyformat parameters), the role directory and an effect with its in-transaction audit
+record.
 
-Runs when ``WARDEN_TEST_POSTGRES_URL`` names a superuser URL (``postgresql+psycopg://postgres@host:port/postgres``)
-and psycopg is importable; it creates the database ``warden_sec_test`` and the role ``warden_sec_rt``. For example:
-``WARDEN_TEST_POSTGRES_URL=... uv run --with 'psycopg[binary]' pytest tests/integration/test_security_postgres.py``.
-The default suite runs on SQLite and skips this module.
+The server is ``WARDEN_TEST_POSTGRES_URL`` (a superuser URL, ``postgresql+psycopg://postgres@host:port/postgres``)
+or else the project's own throwaway cluster (``devstack.postgres``: the machine's PostgreSQL binaries, started
+on 127.0.0.1:6391 as ``warden services up --postgres`` does). The module is skipped, saying why, only on a
+machine with neither. It creates the database ``warden_sec_test`` and the role ``warden_sec_rt``.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from governance.audit import AuditEvent, AuditReceipt, SqlAuditLog, verify_chain
 from governance.auth import Principal
+from graph.settings import Settings
 from tools.credentials import CredentialIssuer
 from tools.db import Engines, create_schema, make_engine, make_read_engine
 from tools.registry import default_registry
@@ -27,25 +29,37 @@ from tools.roles import RoleDirectory
 from tools.seed import seed
 from tools.spec import ValidatedCall
 
-ADMIN_URL = os.environ.get("WARDEN_TEST_POSTGRES_URL")
-pytestmark = [pytest.mark.integration,
-              pytest.mark.skipif(not ADMIN_URL, reason="set WARDEN_TEST_POSTGRES_URL to run the PostgreSQL checks")]
+pytestmark = pytest.mark.integration
 DB, ROLE = "warden_sec_test", "warden_sec_rt"
 ALICE = Principal("acme", "alice", ("support_agent",))
 BOB = Principal("acme", "bob", ("support_lead",))
 
 
 @pytest.fixture(scope="module")
-def pg() -> Iterator[tuple[Engine, Engine, Engine]]:
-    pytest.importorskip("psycopg")
-    assert ADMIN_URL
-    admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+def admin_url() -> str:
+    url = os.environ.get("WARDEN_TEST_POSTGRES_URL")
+    if url:
+        return url
+    from devstack import DevstackError
+    from devstack.postgres import ensure_postgres, find_bin
+
+    if find_bin() is None:
+        pytest.skip("no PostgreSQL here: install Debian's postgresql, set WARDEN_PG_BIN or WARDEN_TEST_POSTGRES_URL")
+    try:
+        return ensure_postgres(Settings().data_dir)
+    except DevstackError as exc:
+        pytest.fail(f"the local PostgreSQL did not start: {exc}")
+
+
+@pytest.fixture(scope="module")
+def pg(admin_url: str) -> Iterator[tuple[Engine, Engine, Engine]]:
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as c:
         c.exec_driver_sql(f"DROP DATABASE IF EXISTS {DB}")
         c.exec_driver_sql(f"DROP ROLE IF EXISTS {ROLE}")
         c.exec_driver_sql(f"CREATE DATABASE {DB}")
         c.exec_driver_sql(f"CREATE ROLE {ROLE} LOGIN")
-    base = make_url(ADMIN_URL).set(database=DB)
+    base = make_url(admin_url).set(database=DB)
     owner = make_engine(base.render_as_string(hide_password=False))
     create_schema(owner, runtime_role=ROLE)
     seed(owner)
