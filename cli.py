@@ -7,7 +7,9 @@
     warden dev                         all of the above in one go; Ctrl-C stops what it started
     warden scan [FILE]                 JSONL {"text": ...} in -> JSONL verdict {"flagged","score","reasons"} out
     warden approvals list|accept ID|reject ID [--url U --token T]   the approver's inbox, over the HTTP API
-    warden audit verify [--tenant T]   recompute the audit hash chain(s); exit 1 naming the first broken record
+    warden audit verify [--tenant T] [--expect SEQ:HASH] [--anchors]
+                                       recompute the audit hash chain(s) (and check published heads); exit 1
+                                       naming the first broken record
     warden roles grant|revoke|show --tenant T --user U [--role R]   the role directory (revocation reaches
                                        parked runs at once)
     warden policy check [FILE]         validate an approval policy file against the tool registry
@@ -206,19 +208,29 @@ def cmd_approvals(args: argparse.Namespace) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    from governance.audit import verify_chain
+    from governance.audit import parse_anchor, verify_chain
     from tools.db import make_engine
 
+    anchors = {}
+    if args.expect:
+        if not args.tenant:
+            raise SystemExit("warden audit verify: --expect needs --tenant (a head belongs to one tenant's chain)")
+        try:
+            anchors[args.tenant] = [parse_anchor(a) for a in args.expect]
+        except ValueError as exc:
+            raise SystemExit(f"warden audit verify: --expect: {exc}") from None
     settings = _settings()
+    if args.anchors:
+        anchors = _merge_anchors(anchors, _redis_anchors(settings, args.tenant))
     engine = make_engine(settings.effective_database_url)
     try:
-        reports = verify_chain(engine, args.tenant)
+        reports = verify_chain(engine, args.tenant, anchors=anchors)
     finally:
         engine.dispose()
     bad = 0
     for r in reports:
         if r.broken is None:
-            print(f"{r.tenant}: ok, {r.records} records, head seq {r.head_seq} {r.head_hash}")
+            print(f"{r.tenant}: ok, {r.records} records, head {r.head_seq}:{r.head_hash}")
         else:
             bad += 1
             b = r.broken
@@ -226,6 +238,36 @@ def cmd_audit(args: argparse.Namespace) -> int:
     if not reports:
         print("no audit records")
     return 1 if bad else 0
+
+
+def _redis_anchors(settings: Settings, tenant: str | None) -> dict[str, list[tuple[int, str]]]:
+    """The heads the servers published in Redis (``api.anchors``), for one tenant or all."""
+    import asyncio
+
+    from redis.asyncio import Redis
+
+    from api.anchors import read_anchors
+    from api.runtime import key_prefix
+
+    async def read() -> dict[str, list[tuple[int, str]]]:
+        redis = Redis.from_url(settings.effective_redis_url, decode_responses=True)
+        try:
+            return await read_anchors(redis, key_prefix(), tenant)
+        finally:
+            await redis.aclose()
+
+    try:
+        return asyncio.run(read())
+    except OSError as exc:
+        raise SystemExit(f"warden audit verify: --anchors: Redis unreachable: {exc}") from None
+
+
+def _merge_anchors(*maps: dict[str, list[tuple[int, str]]]) -> dict[str, list[tuple[int, str]]]:
+    out: dict[str, list[tuple[int, str]]] = {}
+    for m in maps:
+        for tenant, anchors in m.items():
+            out.setdefault(tenant, []).extend(anchors)
+    return out
 
 
 def cmd_roles(args: argparse.Namespace) -> int:
@@ -315,6 +357,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("audit", help="the audit trail")
     p.add_argument("action", choices=["verify"])
     p.add_argument("--tenant", help="one tenant's chain (default: every tenant)")
+    p.add_argument("--expect", action="append", metavar="SEQ:HASH",
+                   help="a head published earlier (as verify prints it): the chain must still hold it (repeatable)")
+    p.add_argument("--anchors", action="store_true",
+                   help="also check the heads the servers published in Redis (WARDEN_REDIS_URL)")
     p.set_defaults(func=cmd_audit)
     p = sub.add_parser("roles", help="the role directory: grant, revoke, show")
     p.add_argument("action", choices=["grant", "revoke", "show"])
@@ -337,8 +383,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         # Expected operational failures (a service that will not start, a database it cannot open) are
         # reported in one line; anything else is a bug and keeps its traceback.
-        from devstack import DevstackError
         from sqlalchemy.exc import SQLAlchemyError
+
+        from devstack import DevstackError
 
         if isinstance(exc, DevstackError | SQLAlchemyError | OSError):
             print(f"warden: {exc}", file=sys.stderr)

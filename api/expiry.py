@@ -24,6 +24,7 @@ from typing import Any
 
 import orjson
 
+from api.anchors import publish_heads
 from api.deps import Services
 from api.errors import ApiError
 from api.launch import launch
@@ -84,7 +85,20 @@ async def _loop(svc: Services) -> None:
             raise
         except Exception:
             log.exception("approval expiry sweep failed; retrying")
+        try:
+            await _anchor(svc)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("publishing the audit heads failed; retrying")
         await asyncio.sleep(interval)
+
+
+async def _anchor(svc: Services) -> None:
+    """Publish every tenant's audit head to Redis (``api.anchors``), when this runtime keeps an audit trail."""
+    engine = getattr(getattr(svc.runtime, "deps", None), "engine", None)
+    if engine is not None:
+        await publish_heads(svc.redis, svc.keys.prefix, engine)
 
 
 @asynccontextmanager

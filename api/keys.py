@@ -15,6 +15,7 @@
     P:workers                      set    live worker-process ids
     P:worker:{wid}                 string the process's lease (PX run_lease_s, refreshed every lease/3)
     P:worker:{wid}:inflight        list   entries this process has claimed and not finished
+    P:audit:anchors:{tenant}       zset   published audit heads (api.anchors)
 
 The checkpointer's own keys (``checkpoint:*`` ...) are LangGraph's and carry its TTL.
 """

@@ -10,8 +10,11 @@ Record hash (``v1``)::
 
 ``seq`` counts from 1 per tenant and ``prev_hash`` of seq 1 is 64 zeros, so a deleted record (a gap), an edited
 one (its hash no longer matches) and a re-ordered one (prev_hash mismatch) are all found by ``verify_chain``.
-What a chain alone cannot show is a rewrite of the *whole* tail with fresh hashes, or a cut tail: publish the
-head (``head()``, ``warden audit verify`` prints it) somewhere the runtime cannot write, and compare.
+What a chain alone cannot show is a rewrite of the *whole* tail with fresh hashes, or a cut tail: for that the
+heads are published elsewhere — each server process anchors every tenant's head in Redis as it moves
+(``api.anchors``), ``warden audit verify`` prints the head to pin anywhere — and ``verify_chain(anchors=...)``
+checks the chain against them: an anchored seq that is gone is a cut tail, an anchored seq whose hash differs is a
+rewrite.
 
 Append-only in the database itself: SQLite gets ``BEFORE UPDATE/DELETE`` triggers that ``RAISE(ABORT)``;
 PostgreSQL a row and a TRUNCATE trigger raising an exception plus ``REVOKE UPDATE, DELETE, TRUNCATE`` from
@@ -48,6 +51,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    func,
     select,
     text,
 )
@@ -324,20 +328,61 @@ def _rows(engine: Engine, tenant: str | None) -> Iterator[AuditRecord]:
             yield AuditRecord.of(row)
 
 
-def verify_chain(engine: Engine, tenant: str | None = None) -> list[ChainReport]:
-    """Recompute every chain (or one tenant's) and name the first broken record of each."""
+Anchor = tuple[int, str]  # (seq, hash) of a head published outside the database
+
+
+def heads(engine: Engine) -> dict[str, Anchor]:
+    """Every tenant's head (seq, hash): what gets published as anchors."""
+    latest = (select(audit_log.c.tenant, func.max(audit_log.c.seq).label("seq"))
+              .group_by(audit_log.c.tenant).subquery())
+    q = select(audit_log.c.tenant, audit_log.c.seq, audit_log.c.hash).join(
+        latest, (audit_log.c.tenant == latest.c.tenant) & (audit_log.c.seq == latest.c.seq))
+    with engine.connect() as conn:
+        return {t: (seq, digest) for t, seq, digest in conn.execute(q)}
+
+
+def parse_anchor(text_: str) -> Anchor:
+    """``SEQ:HASH`` (as ``warden audit verify`` prints a head) -> (seq, hash); ValueError when malformed."""
+    seq, sep, digest = text_.strip().partition(":")
+    if not sep or not seq.isdigit() or int(seq) < 1 or len(digest) != 64 or any(
+            c not in "0123456789abcdef" for c in digest):
+        raise ValueError(f"an anchor is SEQ:HASH with a 64-hex sha256, got {text_[:80]!r}")
+    return int(seq), digest
+
+
+def _anchor_break(anchors: Sequence[Anchor], seq: int, digest: str, event_key: str, id_: int) -> BrokenLink | None:
+    for anchored_seq, anchored in anchors:
+        if anchored_seq == seq and anchored != digest:
+            return BrokenLink(id_, seq, event_key, f"hash differs from the head published at seq {seq} "
+                                                   f"({anchored[:12]}…): chain rewritten")
+    return None
+
+
+def verify_chain(engine: Engine, tenant: str | None = None,
+                 anchors: Mapping[str, Sequence[Anchor]] | None = None) -> list[ChainReport]:
+    """Recompute every chain (or one tenant's) and name the first broken record of each; with ``anchors``
+    (published heads per tenant), also a cut tail (an anchored seq is gone) or a rewritten one (its hash
+    differs). A tenant with anchors but no records at all is reported too."""
     reports: list[ChainReport] = []
     current: str | None = None
     count, prev_hash, expected_seq, broken = 0, GENESIS, 1, None
+    anchors = anchors or {}
+    pinned: Sequence[Anchor] = ()
 
     def close() -> None:
         if current is not None:
-            reports.append(ChainReport(current, count, expected_seq - 1, prev_hash, broken))
+            cut = broken
+            top = max((a for a in pinned), default=None)
+            if cut is None and top is not None and top[0] > expected_seq - 1:
+                cut = BrokenLink(0, top[0], "", f"the head published at seq {top[0]} is gone: the chain ends at "
+                                                f"seq {expected_seq - 1} (records cut off)")
+            reports.append(ChainReport(current, count, expected_seq - 1, prev_hash, cut))
 
     for rec in _rows(engine, tenant):
         if rec.tenant != current:
             close()
             current, count, prev_hash, expected_seq, broken = rec.tenant, 0, GENESIS, 1, None
+            pinned = anchors.get(rec.tenant, ())
         count += 1
         if broken is None:
             reason = None
@@ -350,10 +395,15 @@ def verify_chain(engine: Engine, tenant: str | None = None) -> list[ChainReport]
                 reason = "content does not match its hash (record edited)"
             if reason is not None:
                 broken = BrokenLink(rec.id, rec.seq, rec.event_key, reason)
+            elif pinned:
+                broken = _anchor_break(pinned, rec.seq, rec.hash, rec.event_key, rec.id)
         prev_hash, expected_seq = rec.hash, rec.seq + 1
     close()
-    if tenant is not None and not reports:
-        reports.append(ChainReport(tenant, 0, 0, GENESIS))
+    seen = {r.tenant for r in reports}
+    for empty in sorted(({tenant} if tenant is not None else set(anchors)) - seen):
+        current, count, prev_hash, expected_seq, broken = empty, 0, GENESIS, 1, None
+        pinned = anchors.get(empty, ())
+        close()
     return reports
 
 

@@ -1,6 +1,7 @@
 """``GET /audit``: the caller's tenant's audit trail, for the ``auditor`` and ``admin`` roles; paged in chain order.
 
-``GET /audit/verify`` recomputes the tenant's hash chain and names the first broken record (what
+``GET /audit/verify`` recomputes the tenant's hash chain, checks it against the heads published in Redis
+(``api.anchors``: a cut or rewritten tail) and names the first broken record (what
 ``warden audit verify`` does, for those who may read the trail). Roles are refreshed from the role directory, so a
 revoked auditor is refused at once; anyone else gets a structured 403. Tenant-scoped by the token: there is no
 parameter that names a tenant. Payloads were PII-redacted before they were written (governance.pii).
@@ -15,6 +16,7 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 from starlette.responses import Response
 
+from api.anchors import read_anchors
 from api.auth import CurrentPrincipal, principal
 from api.deps import Services, Svc, json_response
 from api.errors import ApiError
@@ -53,6 +55,7 @@ class ChainVerdict(BaseModel):
     head_seq: int
     head_hash: str
     broken: dict[str, Any] | None
+    anchors_checked: int = Field(description="published heads (api.anchors) the chain was checked against")
 
 
 def _reader(svc: Services, who: Principal) -> Any:
@@ -87,9 +90,11 @@ async def list_audit(svc: Svc, who: CurrentPrincipal,
 async def verify(svc: Svc, who: CurrentPrincipal) -> Response:
     """Recompute the caller's tenant's hash chain; ``broken`` names the first record that does not verify."""
     deps = await anyio.to_thread.run_sync(_reader, svc, who)
-    [report] = await anyio.to_thread.run_sync(lambda: verify_chain(deps.engine, who.tenant))
+    anchors = await read_anchors(svc.redis, svc.keys.prefix, who.tenant)
+    [report] = await anyio.to_thread.run_sync(lambda: verify_chain(deps.engine, who.tenant, anchors=anchors))
     broken = None if report.broken is None else {
         "seq": report.broken.seq, "id": report.broken.id, "event_key": report.broken.event_key,
         "reason": report.broken.reason}
     return json_response({"tenant": report.tenant, "ok": report.ok, "records": report.records,
-                          "head_seq": report.head_seq, "head_hash": report.head_hash, "broken": broken})
+                          "head_seq": report.head_seq, "head_hash": report.head_hash, "broken": broken,
+                          "anchors_checked": len(anchors.get(who.tenant, []))})

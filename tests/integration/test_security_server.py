@@ -17,9 +17,12 @@ from typing import Any
 import pytest
 from langgraph_sdk import get_client
 from langgraph_sdk.client import LangGraphClient
+from redis.asyncio import Redis
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from api.anchors import anchor_key
+from governance.audit import verify_chain
 from tests.integration.server_harness import ROOT, ServerProcess, arequest, auth, redis_url, token
 from tools.db import LedgerEntry, Refund, make_engine
 from tools.roles import RoleDirectory
@@ -294,3 +297,41 @@ def test_the_server_refuses_to_start_with_a_bad_policy(redis_url: str, tmp_path:
     proc.stop()
     assert "unknown role(s) wizard" in proc.output()
     assert os.path.exists(proc.log_path)
+
+
+async def test_the_server_publishes_audit_heads_and_verify_finds_a_cut_tail(expiring: ServerProcess,
+                                                                             redis_url: str) -> None:
+    """Deleting the newest records leaves a valid, shorter chain; the heads each server anchored in Redis show it."""
+    async with get_client(url=expiring.url, headers=auth(ALICE)) as client:
+        tid = (await client.threads.create())["thread_id"]
+        await client.runs.wait(tid, "warden", input=msg("show customer cus_acme_002"))
+    head = (await arequest("GET", f"{expiring.url}/audit/verify", headers=auth(AUDREY))).json()
+    assert head["ok"]
+    redis = Redis.from_url(redis_url, decode_responses=True)
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:  # the sweeper (every 0.25 s here) anchors the head as it moves
+            if await redis.zscore(anchor_key(expiring.env["WARDEN_SERVER_KEY_PREFIX"], "acme"), f"{head['head_seq']}:{head['head_hash']}"):
+                break
+            await asyncio.sleep(0.1)
+        else:
+            pytest.fail("the head was never published")
+    finally:
+        await redis.aclose()
+    engine = make_engine(expiring.env["WARDEN_DATABASE_URL"])
+    try:
+        with engine.begin() as conn:  # someone with file access drops the guard and cuts the run's records
+            conn.exec_driver_sql("DROP TRIGGER audit_log_no_delete")
+            conn.exec_driver_sql(f"DELETE FROM audit_log WHERE tenant = 'acme' AND thread_id = '{tid}'")
+        [alone] = verify_chain(engine, "acme")
+        assert alone.ok and alone.head_seq < head["head_seq"], "on its own the shorter chain verifies"
+    finally:
+        engine.dispose()
+    bad = (await arequest("GET", f"{expiring.url}/audit/verify", headers=auth(AUDREY))).json()
+    assert not bad["ok"] and bad["anchors_checked"] >= 1 and "cut off" in bad["broken"]["reason"]
+    assert bad["broken"]["seq"] >= head["head_seq"]
+    env = {**expiring.env, "PYTHONPATH": str(ROOT)}
+    cli = await asyncio.to_thread(subprocess.run, [sys.executable, "-m", "cli", "audit", "verify", "--tenant", "acme",
+                                                   "--anchors"], cwd=ROOT, env=env, capture_output=True, text=True,
+                                  timeout=120, check=False)
+    assert cli.returncode == 1 and "cut off" in cli.stdout, cli.stdout + cli.stderr

@@ -204,3 +204,66 @@ def test_warden_audit_verify_names_the_first_broken_record(
     assert "acme: BROKEN at seq 2" in out and "plan:t/turn-1/2" in out and "edited" in out
     assert main(["audit", "verify", "--tenant", "globex"]) == 0
     assert "globex: ok" in capsys.readouterr().out
+
+
+def test_a_cut_tail_and_a_rewritten_tail_are_found_against_published_heads(engine: Engine) -> None:
+    """What the chain alone cannot show: the last records deleted, or the tail rewritten with fresh hashes."""
+    from governance.audit import heads, record_hash
+
+    log = SqlAuditLog(engine)
+    _fill(log, 5)
+    _fill(log, 2, "globex")
+    published = heads(engine)
+    assert published["acme"][0] == 5 and published["globex"][0] == 2
+    anchors = {t: [h] for t, h in published.items()}
+    assert all(r.ok for r in verify_chain(engine, anchors=anchors))
+    _raw(engine, "DROP TRIGGER audit_log_no_delete")
+    _raw(engine, "DELETE FROM audit_log WHERE tenant = 'acme' AND seq >= 4")
+    [plain] = verify_chain(engine, "acme")
+    assert plain.ok, "a cut tail is a valid shorter chain: only the published head shows it"
+    [cut] = verify_chain(engine, "acme", anchors=anchors)
+    assert cut.broken is not None and cut.broken.seq == 5 and "cut off" in cut.broken.reason
+    # the tail re-grown with forged content and fresh, correctly linked hashes
+    _raw(engine, "DROP TRIGGER audit_log_no_update")
+    prev = log.head("acme")[1]
+    for seq in (4, 5):
+        payload, ts = '{"i":99}', "2026-01-01T00:00:00+00:00"
+        digest = record_hash(tenant="acme", seq=seq, event_key=f"forged-{seq}", ts=ts, kind="plan", actor="mallory",
+                             thread_id="t", payload=payload, prev_hash=prev)
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO audit_log (tenant, seq, event_key, ts, kind, actor, thread_id, payload, "
+                              "prev_hash, hash) VALUES ('acme', :s, :k, :ts, 'plan', 'mallory', 't', :p, :prev, :h)"),
+                         {"s": seq, "k": f"forged-{seq}", "ts": ts, "p": payload, "prev": prev, "h": digest})
+        prev = digest
+    assert verify_chain(engine, "acme")[0].ok
+    [rewritten] = verify_chain(engine, "acme", anchors=anchors)
+    assert rewritten.broken is not None and rewritten.broken.seq == 5 and "rewritten" in rewritten.broken.reason
+    assert verify_chain(engine, "globex", anchors=anchors)[0].ok
+    [gone] = verify_chain(engine, "initech", anchors={"initech": [(3, "a" * 64)]})
+    assert gone.records == 0 and gone.broken is not None and "cut off" in gone.broken.reason
+
+
+def test_audit_verify_expect_checks_a_pinned_head(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from cli import main
+    from tests.unit.tools_fixtures import fresh_engine
+
+    db = tmp_path / "pin.db"
+    monkeypatch.setenv("WARDEN_DATABASE_URL", f"sqlite:///{db}")
+    eng = fresh_engine(db)
+    _fill(SqlAuditLog(eng), 3)
+    assert main(["audit", "verify", "--tenant", "acme"]) == 0
+    head = capsys.readouterr().out.split("head ")[1].strip()
+    assert head.startswith("3:") and len(head) == 66
+    _raw(eng, "DROP TRIGGER audit_log_no_delete")
+    _raw(eng, "DELETE FROM audit_log WHERE seq = 3")
+    eng.dispose()
+    assert main(["audit", "verify", "--tenant", "acme"]) == 0  # a shorter chain verifies on its own
+    capsys.readouterr()
+    assert main(["audit", "verify", "--tenant", "acme", "--expect", head]) == 1
+    assert "BROKEN at seq 3" in capsys.readouterr().out
+    with pytest.raises(SystemExit, match="SEQ:HASH"):
+        main(["audit", "verify", "--tenant", "acme", "--expect", "3:nothex"])
+    with pytest.raises(SystemExit, match="needs --tenant"):
+        main(["audit", "verify", "--expect", head])
