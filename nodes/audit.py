@@ -11,8 +11,10 @@ What is recorded, and where:
 - ``approval_requested`` (what the approver is shown) / ``approval_decided`` (who, what, why): the approval node;
 - ``tool_executed``: effects in their own SQL transaction (tools.ledger), reads, replays and failures here;
 - ``stop``: wherever a run ends (planner cut-off, evaluator).
-A failed audit append is logged as an error and the run goes on; the one record that must never be missing,
-an effect's, commits with the effect or the effect does not happen.
+Fail-closed: a record that cannot be appended (the audit store down, the chain contended past its retries) raises
+``AuditUnavailable`` out of the node, so the step does not happen unrecorded: the run fails at that step and a
+retry re-runs it from its checkpoint (already-written events deduplicate). An effect's record commits in the
+effect's own transaction, so an effect never exists without it.
 """
 
 from __future__ import annotations
@@ -33,6 +35,10 @@ from nodes.state import State
 log = logging.getLogger(__name__)
 
 
+class AuditUnavailable(RuntimeError):
+    """An audit event could not be recorded; the node stops rather than act unrecorded."""
+
+
 def thread_of(config: RunnableConfig) -> str:
     return str(config.get("configurable", {}).get("thread_id", "-"))
 
@@ -51,7 +57,8 @@ def emit(deps: Deps, config: RunnableConfig, state: Mapping[str, Any], kind: Aud
                        payload=dict(payload))
     result = deps.audit.record(event)
     if isinstance(result, AuditFailure):
-        log.error("audit event %s not recorded: %s", event.event_key, result.message)
+        log.error("audit event %s not recorded: %s; stopping the step", event.event_key, result.message)
+        raise AuditUnavailable(f"audit trail unavailable ({result.message}); nothing was done unrecorded")
 
 
 def stop(deps: Deps, config: RunnableConfig, state: Mapping[str, Any], reason: str,

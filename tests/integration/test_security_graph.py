@@ -19,13 +19,14 @@ from redis.asyncio import Redis
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from governance.audit import SqlAuditLog, canonical_json, verify_chain
+from governance.audit import AuditFailure, SqlAuditLog, canonical_json, verify_chain
 from governance.auth import Principal
 from graph.build import build_graph
 from graph.models import JsonPlanner
 from graph.runtime import DURABILITY, WardenRuntime, open_runtime
 from graph.scripted import ScriptedChatModel
 from graph.settings import Settings
+from nodes.audit import AuditUnavailable
 from nodes.context import PlannerOutput
 from tests.integration.graph_helpers import ALICE, BOB_LEAD, FRAN_FINANCE, ask, decide, new_config, user_input
 from tools.credentials import CredentialIssuer, ToolCredential
@@ -400,3 +401,34 @@ async def test_a_replayed_approval_shows_exactly_what_it_showed_first(rt: Warden
     requested = [r for r in _audit(seeded_engine, thread=_thread(config)) if r["kind"] == "approval_requested"]
     assert [r["event_key"].rsplit("/", 1)[-1] for r in requested] == ["ask-1", "ask-2"]
     assert requested[0]["payload"]["shown"] == json.loads(canonical_json(shown))
+
+
+class DownAudit:
+    """An audit store that is down: ``record`` reports failure (it never raises), ``record_in`` raises."""
+
+    def __init__(self) -> None:
+        self.kinds: list[str] = []
+
+    def record(self, event: Any) -> AuditFailure:
+        self.kinds.append(event.kind)
+        return AuditFailure("audit store unavailable")
+
+    def record_in(self, conn: Any, event: Any) -> Any:
+        raise RuntimeError("audit store unavailable")
+
+
+async def test_nothing_happens_unrecorded_when_the_audit_trail_is_down(rt: WardenRuntime,
+                                                                         seeded_engine: Engine) -> None:
+    down = DownAudit()
+    g = _graph(rt, audit=down)
+    config = new_config()
+    with pytest.raises(AuditUnavailable):
+        await ask(g, config, REFUND)
+    assert down.kinds == ["request"], "the run stopped at its first record"
+    state = await g.graph.aget_state(config)
+    assert not state.interrupts and _count(seeded_engine, Refund) == 0
+    # the store is back: the same thread goes on from its checkpoint and everything is recorded once
+    out = await rt.graph.ainvoke(None, config, context=ALICE, durability=DURABILITY)
+    assert out["__interrupt__"][0].value["approval"]["tool"] == "issue_refund"
+    kinds = [r["kind"] for r in _audit(seeded_engine, thread=_thread(config))]
+    assert kinds == ["request", "plan", "approval_requested"]
