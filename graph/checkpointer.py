@@ -29,14 +29,24 @@ is configured):
 - ``checkpoint_latest:{thread}:{ns}``: the library's pointer, moved only forward (the greatest id, which is what
   ``InMemorySaver`` returns for "latest").
 
-Each ``aput`` and ``aput_writes`` is one Lua script call (one round trip, one reply, atomic: the document and
-its ``EXPIRE`` cannot be separated by a crash); ``aget_tuple`` is one script call too (pointer, document,
-writes, and the TTL refresh on read). With ``durability="sync"`` the graph awaits each ``aput`` before the next
-step, so durability is unchanged. ``alist`` asks RediSearch only for the ids of what matches what it answers
-exactly and filters the rest here, exactly as ``InMemorySaver`` (namespace equality, ``before``, metadata
-equality), then loads the documents in one pipeline; ``adelete_thread`` deletes documents, write hashes and
-pointers. Documents written by the stock upstream saver are not readable by this one and vice versa (its
-``has_writes``/per-write documents are gone); ``aprune`` is not supported on this layout.
+Round trips: each ``aput`` is one Lua script call (one round trip, one reply, atomic: the document, its
+``EXPIRE`` and the pointer cannot be separated by a crash), and so is ``aget_tuple`` (pointer, document, writes
+and the TTL refresh on read). Pending writes are pipelined with the checkpoint they lead to: a task's regular
+writes (to the graph's own channels) are held in this process and saved in the SAME script call as the step's
+next checkpoint (``aput`` with that checkpoint as parent), so a step costs one round trip, not two. Writes to
+a reserved channel (``__interrupt__``, ``__error__``, ``__resume__``, ``__pregel_tasks``, ...) are saved at
+once, with everything held for that checkpoint, so a parked interrupt is in Redis before the run returns (the
+reason for ``durability="sync"``). Reads in this process (``aget_tuple``, ``alist``) save what is held for
+the thread first. Durability is unchanged where it matters: with ``durability="sync"`` every checkpoint is in
+Redis, with the writes that produced it, before the next step starts. What changes: if the process dies in
+the middle of a step, the step's already-finished tasks were not saved yet and run again on resume (LangGraph
+nodes are at-least-once anyway; our effects are idempotent by key — tests/integration/test_crash_exactly_once).
+
+``alist`` asks RediSearch only for the ids of what matches what it answers exactly and filters the rest here,
+exactly as ``InMemorySaver`` (namespace equality, ``before``, metadata equality), then loads the documents in
+one pipeline; ``adelete_thread`` deletes documents, write hashes and pointers. Documents written by the stock
+upstream saver are not readable by this one and vice versa (its ``has_writes``/per-write documents are gone);
+``aprune`` is not supported on this layout.
 """
 
 from __future__ import annotations
@@ -78,8 +88,10 @@ LAYOUT = "warden/1"
 _NATIVE_FILTER_KEYS = frozenset({"source", "step", "thread_id", "run_id"})
 _VALUE_CACHE_MAX = 20_000
 _PAGE = 1000
+_HELD_MAX = 10_000
 
-# KEYS: checkpoint doc, latest pointer. ARGV: doc JSON, ttl seconds ("" = none).
+# KEYS: checkpoint doc, latest pointer, the parent's writes hash ("" = none). ARGV: doc JSON, ttl seconds
+# ("" = none), then the parent's held-back pending writes as (field, value, overwrite "1"/"0") triples.
 _PUT = """
 redis.call('JSON.SET', KEYS[1], '$', ARGV[1])
 local cur = redis.call('GET', KEYS[2])
@@ -90,6 +102,13 @@ if ttl ~= '' then
   else redis.call('EXPIRE', KEYS[2], ttl) end
 elseif (not cur) or cur <= KEYS[1] then
   redis.call('SET', KEYS[2], KEYS[1])
+end
+if KEYS[3] ~= '' and #ARGV > 2 then
+  for i = 3, #ARGV, 3 do
+    if ARGV[i + 2] == '1' then redis.call('HSET', KEYS[3], ARGV[i], ARGV[i + 1])
+    else redis.call('HSETNX', KEYS[3], ARGV[i], ARGV[i + 1]) end
+  end
+  if ttl ~= '' then redis.call('EXPIRE', KEYS[3], ttl) end
 end
 return 1
 """
@@ -165,6 +184,8 @@ class WardenRedisSaver(AsyncRedisSaver):
         # JSON serializer would not. Cluster mode goes back to the library's serializer with its code path.
         self.serde = JsonPlusSerializer()
         self._values: dict[tuple[str, str, str, Any], tuple[str, str]] = {}
+        # (thread, ns) -> (checkpoint id, write triples) held back until that checkpoint's child is saved
+        self._held: dict[tuple[str, str], tuple[str, list[Any]]] = {}
 
     async def asetup(self) -> None:
         await super().asetup()
@@ -237,13 +258,26 @@ class WardenRedisSaver(AsyncRedisSaver):
         key = self._make_redis_checkpoint_key_cached(thread_id, checkpoint_ns, checkpoint_id)
         latest = self._make_redis_checkpoint_latest_key(thread_id, checkpoint_ns)
         ttl = self._ttl_s()
-        await _PUT_SCRIPT(cast(Redis, self._redis), (key, latest),
-                          (orjson.dumps(doc), "" if ttl is None else ttl))
+        args: list[Any] = [orjson.dumps(doc), "" if ttl is None else ttl]
+        wkey = ""
+        held = self._held.pop((thread_id, checkpoint_ns), None)
+        if held is not None and held[0] == parent_id:  # else: writes of a step that never finished, superseded
+            wkey = self._writes_key(self._make_redis_checkpoint_key_cached(thread_id, checkpoint_ns, held[0]))
+            args += held[1]
+        try:
+            await _PUT_SCRIPT(cast(Redis, self._redis), (key, latest, wkey), args)
+        except BaseException:
+            if held is not None and held[0] == parent_id:  # not saved: keep them for a retry or a flush
+                self._held.setdefault((thread_id, checkpoint_ns), held)
+            raise
         return {"configurable": {"thread_id": thread_id, "checkpoint_ns": checkpoint_ns,
                                  "checkpoint_id": checkpoint_id}}
 
     async def aput_writes(self, config: RunnableConfig, writes: Sequence[tuple[str, Any]], task_id: str,
                           task_path: str = "") -> None:
+        """Regular writes to user channels are held back and saved atomically with the next checkpoint of the
+        thread (same Lua call); any write to a reserved channel (``__interrupt__``, ``__error__``,
+        ``__resume__``, ``__pregel_tasks``, ...) is saved now, with whatever is held for that checkpoint."""
         if self.cluster_mode:
             return await super().aput_writes(config, writes, task_id, task_path)
         if not writes:
@@ -252,16 +286,41 @@ class WardenRedisSaver(AsyncRedisSaver):
         thread_id = configurable["thread_id"]
         checkpoint_ns = configurable.get("checkpoint_ns", "")
         checkpoint_id = configurable["checkpoint_id"]
-        ttl = self._ttl_s()
-        args: list[Any] = ["" if ttl is None else ttl]
+        triples: list[Any] = []
+        now = False
         for idx, (channel, value) in enumerate(writes):
             widx = WRITES_IDX_MAP.get(channel, idx)
+            now = now or channel.startswith("__")
             type_, data = self.serde.dumps_typed(value)
-            args += (f"{task_id}/{widx}", orjson.dumps([task_id, widx, channel, type_, _b64(data), task_path]),
-                     "1" if widx < 0 else "0")
-        key = self._writes_key(self._make_redis_checkpoint_key_cached(thread_id, checkpoint_ns, checkpoint_id))
-        await _PUT_WRITES_SCRIPT(cast(Redis, self._redis), (key,), args)
+            triples += (f"{task_id}/{widx}", orjson.dumps([task_id, widx, channel, type_, _b64(data), task_path]),
+                        "1" if widx < 0 else "0")
+        slot = (thread_id, checkpoint_ns)
+        held = self._held.get(slot)
+        if held is not None and held[0] == checkpoint_id:
+            held[1].extend(triples)
+        else:  # first writes on this checkpoint (any held for an older one belong to a step that never finished)
+            self._held[slot] = (checkpoint_id, triples)
+            if len(self._held) > _HELD_MAX:
+                await self._flush_all()
+        if now:
+            await self._flush(thread_id, checkpoint_ns)
         return None
+
+    async def _flush(self, thread_id: str, checkpoint_ns: str) -> None:
+        held = self._held.pop((thread_id, checkpoint_ns), None)
+        if held is None:
+            return
+        ttl = self._ttl_s()
+        key = self._writes_key(self._make_redis_checkpoint_key_cached(thread_id, checkpoint_ns, held[0]))
+        try:
+            await _PUT_WRITES_SCRIPT(cast(Redis, self._redis), (key,), ["" if ttl is None else ttl, *held[1]])
+        except BaseException:
+            self._held.setdefault((thread_id, checkpoint_ns), held)
+            raise
+
+    async def _flush_all(self, thread_id: str | None = None) -> None:
+        for t, ns in [k for k in self._held if thread_id is None or k[0] == thread_id]:
+            await self._flush(t, ns)
 
     # ---- read path --------------------------------------------------------------------------------------------
     def _writes_from_hash(self, flat: Any) -> list[PendingWrite]:
@@ -304,6 +363,8 @@ class WardenRedisSaver(AsyncRedisSaver):
         key = ""
         if checkpoint_id and checkpoint_id != EMPTY_ID_SENTINEL:
             key = self._make_redis_checkpoint_key_cached(thread_id, checkpoint_ns, checkpoint_id)
+        if self._held:  # read your own writes: what this process holds back is saved first
+            await self._flush_all(thread_id)
         ttl = self._ttl_s() if self.ttl_config and self.ttl_config.get("refresh_on_read") else None
         res = await _GET_SCRIPT(
             cast(Redis, self._redis), (key, self._make_redis_checkpoint_latest_key(thread_id, checkpoint_ns)),
@@ -341,6 +402,8 @@ class WardenRedisSaver(AsyncRedisSaver):
                 yield tup
             return
         configurable = (config or {}).get("configurable", {})
+        if self._held:
+            await self._flush_all(configurable.get("thread_id"))
         exprs: list[FilterExpression] = []
         if "thread_id" in configurable:
             exprs.append(Tag("thread_id") == to_storage_safe_id(configurable["thread_id"]))
@@ -397,6 +460,8 @@ class WardenRedisSaver(AsyncRedisSaver):
     async def adelete_thread(self, thread_id: str) -> None:
         if self.cluster_mode:
             return await super().adelete_thread(thread_id)
+        for slot in [k for k in self._held if k[0] == thread_id]:
+            self._held.pop(slot, None)
         found = await self._search_keys(Tag("thread_id") == to_storage_safe_id(thread_id))
         keys = [k for _, key, _ns in found for k in (key, self._writes_key(key))]
         keys += [self._make_redis_checkpoint_latest_key(thread_id, ns) for ns in {ns for _, _, ns in found}]

@@ -92,3 +92,32 @@ async def test_latest_pointer_only_moves_forward(redis_url: str) -> None:
         await saver.adelete_thread(thread_id)
     finally:
         await redis.aclose()
+
+
+async def test_regular_writes_are_saved_with_the_next_checkpoint_reserved_ones_at_once(redis_url: str) -> None:
+    """What another process sees: an interrupt at once; a finished task's writes with the step's checkpoint."""
+    thread_id = f"layout-{uuid.uuid4()}"
+    redis_a, redis_b = Redis.from_url(redis_url), Redis.from_url(redis_url)
+    try:
+        a = await open_checkpointer(redis_a, ttl_minutes=TTL_MINUTES)
+        other = await open_checkpointer(redis_b, ttl_minutes=TTL_MINUTES)
+        cp1 = empty_checkpoint()
+        cfg1 = await a.aput(_cfg(thread_id), cp1, {"source": "input", "step": -1}, {})
+        await a.aput_writes(cfg1, [("x", 1)], "task-1")
+        seen = await other.aget_tuple(_cfg(thread_id))
+        assert seen is not None and seen.pending_writes == []  # held back: the step has not finished
+        cp2 = empty_checkpoint()
+        cfg2 = await a.aput(cfg1, cp2, {"source": "loop", "step": 0}, {})
+        first = await other.aget_tuple(_cfg(thread_id, cp1["id"]))
+        assert first is not None and first.pending_writes == [("task-1", "x", 1)]  # saved with cp2, atomically
+
+        interrupt = next(c for c in WRITES_IDX_MAP if "interrupt" in c)
+        await a.aput_writes(cfg2, [("y", 2)], "task-2")
+        await a.aput_writes(cfg2, [(interrupt, "why")], "task-3")
+        latest = await other.aget_tuple(_cfg(thread_id))
+        assert latest is not None
+        assert latest.pending_writes == [("task-2", "y", 2), ("task-3", interrupt, "why")]
+        await a.adelete_thread(thread_id)
+    finally:
+        await redis_a.aclose()
+        await redis_b.aclose()
