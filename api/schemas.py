@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 StreamModeName = Literal["values", "updates", "messages", "messages-tuple", "custom", "debug", "tasks",
                          "checkpoints"]
@@ -16,7 +16,56 @@ RunStatus = Literal["pending", "running", "error", "success", "timeout", "interr
 Json = dict[str, Any]
 
 
-class _In(BaseModel):
+INT64 = 2**63
+MAX_JSON_DEPTH = 64
+
+
+def json_problem(value: Any, path: str = "", depth: int = 0) -> str | None:
+    """Why a decoded request value cannot be stored and sent back as JSON, or None. Python's JSON decoder accepts
+    what our encoders (orjson, Redis) refuse: integers past 64 bits, lone UTF-16 surrogates ("\\udae8") in
+    strings and keys, and unbounded nesting — each would otherwise surface as a 500 deep in a handler."""
+    if depth > MAX_JSON_DEPTH:
+        return f"{path or 'value'}: nested more than {MAX_JSON_DEPTH} levels"
+    if isinstance(value, bool) or value is None or isinstance(value, float):
+        return None
+    if isinstance(value, int):
+        return None if -INT64 <= value < INT64 else f"{path or 'value'}: integer outside the 64-bit range"
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return f"{path or 'value'}: string holds an unpaired surrogate (not valid Unicode)"
+        return None
+    if isinstance(value, dict):
+        for k, v in value.items():
+            problem = json_problem(k, f"{path}.<key>", depth + 1) or json_problem(v, f"{path}.{k}", depth + 1)
+            if problem:
+                return problem
+        return None
+    if isinstance(value, list | tuple):
+        for i, v in enumerate(value):
+            problem = json_problem(v, f"{path}.{i}", depth + 1)
+            if problem:
+                return problem
+        return None
+    return None
+
+
+class _JsonSafe(BaseModel):
+    """Every field is checked by ``json_problem`` (errors name the field; the message names the nested path)."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _json_safe(cls, value: Any, info: ValidationInfo) -> Any:
+        if isinstance(value, BaseModel):
+            return value
+        problem = json_problem(value, str(info.field_name))
+        if problem:
+            raise ValueError(problem)
+        return value
+
+
+class _In(_JsonSafe):
     model_config = ConfigDict(extra="ignore")
 
 
@@ -38,7 +87,7 @@ class AssistantSearch(_In):
     graph_id: str | None = None
     name: str | None = None
     limit: int = Field(default=10, ge=1, le=1000)
-    offset: int = Field(default=0, ge=0)
+    offset: int = Field(default=0, ge=0, le=2**31)
     sort_by: str | None = None
     sort_order: Literal["asc", "desc"] | None = None
 
@@ -85,7 +134,7 @@ class ThreadSearch(_In):
     values: None = Field(default=None, description="not supported")
     status: ThreadStatus | None = None
     limit: int = Field(default=10, ge=1, le=1000)
-    offset: int = Field(default=0, ge=0)
+    offset: int = Field(default=0, ge=0, le=2**31)
     sort_by: Literal["thread_id", "status", "created_at", "updated_at", "state_updated_at"] = "created_at"
     sort_order: Literal["asc", "desc"] = "desc"
 
@@ -244,7 +293,7 @@ class ApprovalPublic(BaseModel):
     config: Json | None = None
 
 
-class ApprovalDecision(BaseModel):
+class ApprovalDecision(_JsonSafe):
     model_config = ConfigDict(extra="forbid")
     decision: Literal["accept", "edit", "reject"]
     args: Json | None = Field(default=None, description="the edited arguments (decision 'edit')")

@@ -70,7 +70,7 @@ def _reader(svc: Services, who: Principal) -> Any:
 
 @router.get("", response_model=AuditPage)
 async def list_audit(svc: Svc, who: CurrentPrincipal,
-                     after: int = Query(0, ge=0, description="return records with seq greater than this"),
+                     after: int = Query(0, ge=0, le=2**62, description="return records with seq greater than this"),
                      limit: int = Query(100, ge=1, le=500),
                      kind: str | None = Query(None, description=f"one of: {', '.join(sorted(AUDIT_KINDS))}"),
                      thread_id: str | None = Query(None, max_length=160)) -> Response:

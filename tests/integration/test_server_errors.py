@@ -125,6 +125,26 @@ def test_malformed_json_and_wrong_types(http: httpx.Client) -> None:
     assert_error(http.post("/approvals/abc", json={"decision": "accept"}), 404, "not_found")
 
 
+def test_json_that_python_decodes_but_no_encoder_stores(http: httpx.Client) -> None:
+    """Found by schemathesis: these decoded fine and then failed in orjson/Redis with a 500."""
+    hdr = {"content-type": "application/json"}
+    huge = b'{"metadata": {"a": [1, {"b": 11628168020581256100052992}]}}'
+    body = assert_error(http.post("/threads", content=huge, headers=hdr), 422, "validation_error", "metadata")
+    assert "metadata.a.1.b" in body["message"] and "64-bit" in body["message"]
+    lone = b'{"metadata": {"\\udae8x": 1}}'  # a JSON escape of a lone surrogate
+    body = assert_error(http.post("/threads", content=lone, headers=hdr), 422, "validation_error", "metadata")
+    assert "surrogate" in body["message"]
+    deep = b'{"metadata": ' + b'{"a": ' * 80 + b"1" + b"}" * 81
+    assert_error(http.post("/threads", content=deep, headers=hdr), 422, "validation_error", "metadata")
+    tid = http.post("/threads", json={}).json()["thread_id"]
+    resume = b'{"assistant_id": "warden", "command": {"resume": {"decision": 99999999999999999999999}}}'
+    assert_error(http.post(f"/threads/{tid}/runs", content=resume, headers=hdr), 422, "validation_error", "command.resume")
+    assert_error(http.post("/approvals/abc", content=b'{"decision": "edit", "args": {"amount_cents": 1e400}}',
+                           headers=hdr), 404, "not_found")  # inf is a float: stored as null, not a crash
+    assert_error(http.get("/audit", params={"after": str(2**80)}), 422, "validation_error", "after")
+    assert_error(http.post("/threads/search", json={"offset": 2**40}), 422, "validation_error", "offset")
+
+
 def test_oversized_bodies_get_413(server: ServerProcess, http: httpx.Client) -> None:
     big = b'{"metadata": {"x": "' + b"a" * 300_000 + b'"}}'
     assert_error(http.post("/threads", content=big, headers={"content-type": "application/json"}),
