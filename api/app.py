@@ -19,7 +19,7 @@ from api.expiry import expiry_sweeper
 from api.keys import Keys
 from api.limits import BodyLimitMiddleware
 from api.queue import RunQueue
-from api.routes import approvals, assistants, audit, health, runs, threads
+from api.routes import approvals, assistants, audit, health, inbox, runs, threads
 from api.runtime import RuntimeFactory, default_factory, key_prefix
 from api.store import Store
 from api.worker import WorkerPool
@@ -62,7 +62,7 @@ def create_app(settings: Settings, runtime_factory: RuntimeFactory | None = None
                               "plus /approvals. Runs execute through Redis on any server process.")
     app.state.services = None
     install_error_handlers(app)
-    for module in (health, assistants, threads, runs, approvals, audit):
+    for module in (health, assistants, threads, runs, approvals, audit, inbox):
         app.include_router(module.router)
 
     @app.get("/info", tags=["meta"])

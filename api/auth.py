@@ -23,7 +23,8 @@ from api.errors import ApiError, error_body
 from governance.auth import AuthError, Principal, verify_token
 from graph.settings import Settings
 
-PUBLIC_PATHS: frozenset[str] = frozenset({"/healthz", "/readyz"})
+# The inbox page and its assets carry no data (every call the page makes needs a token).
+PUBLIC_PATHS: frozenset[str] = frozenset({"/healthz", "/readyz", "/inbox", "/inbox/inbox.js", "/inbox/inbox.css"})
 _CHALLENGE = {"WWW-Authenticate": "Bearer"}
 
 
