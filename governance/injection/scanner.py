@@ -14,10 +14,12 @@ nothing and says nothing.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from governance.injection import classifier as _classifier
+from governance.injection.prefilter import Prefilter
 from governance.injection.signatures import INDEX, SQUASHED, AnchorIndex
 from governance.injection.views import has_invisible_inside_words, has_mixed_script_word, normalize, views
 
@@ -77,31 +79,125 @@ OVERLAP = 300    # consecutive segments share a line (or this many characters), 
 
 
 def _segments(text: str) -> list[str]:
+    return [chunk for chunk, _ in _segment_spans(text)]
+
+
+def _segment_spans(text: str) -> list[tuple[str, tuple[int, int] | None]]:
+    """The segments of ``text`` with where each lies in it (``None`` for one made of windows of a long line,
+    which is not a substring of the text)."""
     if len(text) <= SEGMENT:
-        return [text]
-    lines: list[str] = []
+        return [(text, (0, len(text)))]
+    lines: list[tuple[str, int]] = []       # (line or window, offset; -1 for a window of a long line)
+    offset = 0
     for line in text.split("\n"):
         if len(line) <= LONG_LINE:
-            lines.append(line)
+            lines.append((line, offset))
         else:
             step = LONG_LINE - OVERLAP
-            lines.extend(line[i:i + LONG_LINE] for i in range(0, len(line) - OVERLAP, step))
-    out: list[str] = []
-    group: list[str] = []
+            lines.extend((line[i:i + LONG_LINE], -1) for i in range(0, len(line) - OVERLAP, step))
+        offset += len(line) + 1
+    out: list[tuple[str, tuple[int, int] | None]] = []
+    group: list[tuple[str, int]] = []
     size = 0
-    for line in lines:
-        group.append(line)
-        size += len(line) + 1
+
+    def emit(items: list[tuple[str, int]]) -> None:
+        chunk = "\n".join(line for line, _ in items)
+        first, last = items[0], items[-1]
+        contiguous = all(off >= 0 for _, off in items)
+        out.append((chunk, (first[1], last[1] + len(last[0])) if contiguous else None))
+
+    for item in lines:
+        group.append(item)
+        size += len(item[0]) + 1
         if size >= SEGMENT:
-            out.append("\n".join(group))
-            group, size = [line], len(line) + 1  # the last line opens the next segment too
+            emit(group)
+            group, size = [item], len(item[0]) + 1  # the last line opens the next segment too
     if len(group) > 1 or not out:
-        out.append("\n".join(group))
+        emit(group)
     return out
 
 
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def _anchor_tests(index: AnchorIndex) -> list[Callable[[str], bool]]:
+    """Per signature, exactly ``AnchorIndex.candidates``' test: a word (a run of letters) starting with one of
+    its prefix keys, or one of its substrings (symbols, CJK) anywhere. Always true without anchors."""
+    keys: dict[int, list[str]] = {i: [] for i in range(len(index.signatures))}
+    subs: dict[int, list[str]] = {i: [] for i in range(len(index.signatures))}
+    for table in index.prefixes.values():
+        for key, ids in table.items():
+            for i in ids:
+                keys[i].append(key)
+    for anchor, i in (*index.substrings, *index.cjk):
+        subs[i].append(anchor)
+    always = set(index.always)
+    letter = _LETTER.match
+
+    def make(prefix: re.Pattern[str] | None, substrings: tuple[str, ...]) -> Callable[[str], bool]:
+        def test(text: str) -> bool:
+            if any(s in text for s in substrings):
+                return True
+            if prefix is not None:
+                for m in prefix.finditer(text):
+                    p = m.start()
+                    if p == 0 or letter(text, p - 1) is None:
+                        return True
+            return False
+        return test
+
+    tests: list[Callable[[str], bool]] = []
+    for i in range(len(index.signatures)):
+        if i in always or not (keys[i] or subs[i]):
+            tests.append(lambda _text: True)
+            continue
+        prefix = re.compile("|".join(re.escape(k) for k in sorted(set(keys[i]), key=len, reverse=True))) \
+            if keys[i] else None
+        tests.append(make(prefix, tuple(dict.fromkeys(subs[i]))))
+    return tests
+
+
+PREFILTER = Prefilter([s.pattern for s in INDEX.signatures])
+ANCHOR_TESTS = _anchor_tests(INDEX)
+
+
 def match_signatures(text: str, index: AnchorIndex = INDEX) -> list[Finding]:
-    """Signatures found in any view of ``text`` (first view wins per signature)."""
+    """Signatures found in any view of ``text`` (first view wins per signature).
+
+    Each view is read in segments; in each, only the signatures that the literal prefilter has not ruled out
+    (``prefilter.py``) and whose anchors occur are run, in signature order."""
+    if index is not INDEX:
+        return _match_signatures_slow(text, index)
+    found: dict[str, Finding] = {}
+    seen: set[str] = set()
+    sigs = index.signatures
+    for view in views(text):
+        if view.kind.endswith("despaced"):
+            for sid, family, weight, phrases in SQUASHED:
+                if sid not in found and any(p in view.text for p in phrases):
+                    found[sid] = Finding(sid, family, weight, view.kind)
+            continue
+        segments = _segment_spans(view.text)
+        of = None
+        for chunk, span in segments:
+            if chunk in seen:
+                continue  # a derived view leaves most lines as they were: match each distinct segment once
+            seen.add(chunk)
+            if span is None:
+                survivors = PREFILTER.survivors(chunk)
+            else:
+                if of is None:
+                    of = PREFILTER.spans(view.text)  # one scan of the view for all its segments
+                survivors = of(*span)
+            for i in sorted(survivors):
+                sig = sigs[i]
+                if sig.id not in found and ANCHOR_TESTS[i](chunk) and sig.search(chunk):
+                    found[sig.id] = Finding(sig.id, sig.family, sig.weight, view.kind)
+    return list(found.values())
+
+
+def _match_signatures_slow(text: str, index: AnchorIndex) -> list[Finding]:
+    """The reference engine (anchors only, no literal prefilter): kept for other indexes and for tests."""
     found: dict[str, Finding] = {}
     seen: set[str] = set()
     for view in views(text):
@@ -112,7 +208,7 @@ def match_signatures(text: str, index: AnchorIndex = INDEX) -> list[Finding]:
             continue
         for chunk in _segments(view.text):
             if chunk in seen:
-                continue  # a derived view leaves most lines as they were: match each distinct segment once
+                continue
             seen.add(chunk)
             for sig in index.candidates(chunk):
                 if sig.id not in found and sig.search(chunk):

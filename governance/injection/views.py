@@ -29,6 +29,8 @@ import unicodedata
 from dataclasses import dataclass
 from urllib.parse import unquote_plus
 
+import numpy as np
+
 # Zero-width, soft hyphen, word joiners, BOM, Mongolian vowel separator, bidi embeddings/overrides/isolates,
 # variation selectors and the invisible tag block: all render as nothing and split words for a regex.
 _INVISIBLE_CODEPOINTS: list[int] = (
@@ -62,6 +64,19 @@ _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t
 _LEET_TRIGGER = re.compile(r"[a-z][013457@$!|€+][a-z]|\b[013457@$][a-z]{2,}")
 
 _WS = re.compile(r"[ \t\r\f\v\u00a0]+")
+_SPACES = re.compile(r" {2,}")
+_OTHER_WS = ("\t", "\r", "\f", "\v", "\u00a0")
+
+
+def collapse_spaces(text: str) -> str:
+    """``_WS.sub(" ", text)``, faster: the other blanks become spaces (str.replace, only when present), then
+    runs of spaces are collapsed by a regex whose literal prefix ("  ") lets the engine skip ahead."""
+    for ch in _OTHER_WS:
+        if ch in text:
+            text = text.replace(ch, " ")
+    return _SPACES.sub(" ", text) if "  " in text else text
+_LEET_PAIRS = (("0", "o"), ("1", "i"), ("3", "e"), ("4", "a"), ("5", "s"), ("7", "t"), ("8", "b"), ("@", "a"),
+               ("$", "s"), ("!", "i"), ("|", "l"), ("€", "e"), ("+", "t"))
 _NEWLINES = re.compile(r"\n{3,}")
 _TAG = re.compile(r"<[^<>]{0,300}>")
 _COMMENT_MARKS = re.compile(r"<!--|-->|/\*|\*/")
@@ -89,18 +104,55 @@ class View:
 
 
 def strip_invisible(text: str) -> str:
-    # a set test first: str.translate with a dict costs ~100 ns per character even when nothing changes
-    return text if _INVISIBLE_SET.isdisjoint(text) else text.translate(INVISIBLE)
+    # vectorised: str.translate with a dict costs ~100 ns per character, and a regex class this large more
+    if text.isascii():
+        return text
+    cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    mask = _invisible_mask(cp)
+    return cp[~mask].tobytes().decode("utf-32-le") if mask.any() else text
+
+
+def _invisible_mask(cp: np.ndarray) -> np.ndarray:
+    lo, hi = _INVISIBLE_ASTRAL
+    return (_INVISIBLE_BMP[cp & 0xFFFF] & (cp < 1 << 16)) | ((cp >= lo) & (cp <= hi))
+
+
+_INVISIBLE_BMP = np.zeros(1 << 16, dtype=bool)
+_INVISIBLE_BMP[[c for c in _INVISIBLE_CODEPOINTS if c < 1 << 16]] = True
+_INVISIBLE_ASTRAL = (min(c for c in _INVISIBLE_CODEPOINTS if c >= 1 << 16),
+                     max(c for c in _INVISIBLE_CODEPOINTS if c >= 1 << 16))
+
+
+def has_invisible(text: str) -> bool:
+    """Whether ``text`` holds any character of ``INVISIBLE`` (one table lookup per code point, in numpy; a
+    regex class this large costs ~250 ns per character)."""
+    if text.isascii():
+        return False
+    return bool(_invisible_mask(np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)).any())
 
 
 def normalize(text: str) -> str:
     """NFKC, invisible and bidi characters removed, runs of spaces collapsed; case and line breaks kept."""
     folded = text if text.isascii() else strip_invisible(unicodedata.normalize("NFKC", text))
-    return _NEWLINES.sub("\n\n", _WS.sub(" ", folded)).strip()
+    return _NEWLINES.sub("\n\n", collapse_spaces(folded)).strip()
 
 
 def fold_confusables(text: str) -> str:
-    return text.translate(CONFUSABLES)
+    # one replacement per look-alike found (str.translate with a dict is ~100 ns per character)
+    return _CONFUSABLE_RE.sub(_fold_one, text)
+
+
+def _fold_one(m: re.Match[str]) -> str:
+    return CONFUSABLES[ord(m.group())]
+
+
+def leet(text: str) -> str:
+    """Digits and symbols used as letters folded back; the same as ``text.translate(_LEET)``, but str.replace
+    per character is a C loop (translate with a dict is ~100 ns per character on non-ASCII text)."""
+    for a, b in _LEET_PAIRS:
+        if a in text:
+            text = text.replace(a, b)
+    return text
 
 
 def _printable_ratio(text: str) -> float:
@@ -178,10 +230,10 @@ def _surface_views(kind: str, plain: str) -> list[View]:
     if "<" in base or "&" in base or "*" in base or "`" in base or "~" in base:
         markup = _EMPHASIS.sub("", _TAG.sub("", _COMMENT_MARKS.sub(" ", html.unescape(base)))).lower()
         if markup != base:
-            views.append(View(f"{kind}>markup", _WS.sub(" ", markup)))
+            views.append(View(f"{kind}>markup", collapse_spaces(markup)))
             base = markup
     if _LEET_TRIGGER.search(base):
-        views.append(View(f"{kind}>leet", base.translate(_LEET)))
+        views.append(View(f"{kind}>leet", leet(base)))
     if _SPELLED.search(base):
         views.append(View(f"{kind}>despaced", _SQUASH.sub("", base)))
     if "rot13" in base or "rot-13" in base or "rot 13" in base:
@@ -206,24 +258,39 @@ def views(text: str, *, depth: int = 0, kind: str = "plain") -> list[View]:
 
 def has_invisible_inside_words(text: str) -> bool:
     """Invisible characters between letters (``ig\u200bnore``) rather than inside emoji sequences."""
-    if text.isascii() or _INVISIBLE_SET.isdisjoint(text):
+    if text.isascii():
         return False
-    for m in _INVISIBLE_RE.finditer(text):
-        i = m.start()
+    cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    for i in np.flatnonzero(_invisible_mask(cp)).tolist():
         if 0 < i < len(text) - 1 and text[i - 1].isalpha() and text[i + 1].isalpha():
             return True
     return False
 
 
 _WORD = re.compile(r"\w+")
+# \w for str patterns: ASCII letters, digits and "_", and every character str.isalnum() accepts
+_WORD_BMP = np.array([chr(c).isalnum() or c == 0x5F for c in range(1 << 16)], dtype=bool)
+_CONFUSABLE_BMP = np.zeros(1 << 16, dtype=bool)
+_CONFUSABLE_BMP[list(CONFUSABLES)] = True
 
 
 def has_mixed_script_word(plain: str) -> bool:
-    """A word mixing Latin letters with Cyrillic/Greek look-alikes: a homoglyph disguise, rarely innocent."""
+    """A word mixing Latin letters with Cyrillic/Greek look-alikes: a homoglyph disguise, rarely innocent.
+    (A word is a run of ``\\w``; vectorised over code points, so long Cyrillic texts cost little.)"""
     if plain.isascii() or not _CONFUSABLE_RE.search(plain):
         return False
-    for m in _WORD.finditer(plain):
-        word = m.group(0)
-        if _CONFUSABLE_RE.search(word) and re.search(r"[a-z]", word):
-            return True
-    return False
+    cp = np.frombuffer(plain.encode("utf-32-le"), dtype=np.uint32)
+    bmp = cp < 1 << 16
+    low = cp & 0xFFFF
+    word = _WORD_BMP[low] & bmp
+    if not bmp.all():
+        for i in np.flatnonzero(~bmp).tolist():
+            word[i] = bool(_WORD.match(plain[i]))
+    conf = _CONFUSABLE_BMP[low] & bmp
+    latin = (cp >= 0x61) & (cp <= 0x7A)
+    run = np.cumsum(~word)                 # the same number along one run of word characters
+    has_conf = np.zeros(len(cp) + 1, dtype=bool)
+    has_latin = np.zeros(len(cp) + 1, dtype=bool)
+    has_conf[run[conf]] = True
+    has_latin[run[latin]] = True
+    return bool((has_conf & has_latin).any())
