@@ -2,7 +2,7 @@
 
 The graph already refuses a decision that comes after ``expires_at`` (nodes.approval); this makes a run whose
 approver never shows up end too, rather than sit in the inbox until its checkpoint TTL. Every
-``WARDEN_APPROVAL_SWEEP_S`` seconds each process scans the tenants' pending-approval indexes and, for each one
+``WARDEN_APPROVAL_SWEEP_S`` seconds each process reads the tenants' pending-approval indexes and, for each one
 past its ``expires_at``, launches a resume with ``{"decision": "expire"}`` as ``warden:expiry`` — through the same
 ``launch`` as any decision, so the thread lock makes concurrent sweepers (or a human deciding at that very
 moment) harmless: one wins, the others get 409 and move on. The run then ends ``approval_expired`` and the
@@ -22,12 +22,14 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
+import anyio
 import orjson
 
 from api.anchors import publish_heads
 from api.deps import Services
 from api.errors import ApiError
 from api.launch import launch
+from governance.audit import heads
 from governance.auth import Principal
 
 log = logging.getLogger("warden.expiry")
@@ -46,6 +48,12 @@ def _expires_at(value: dict[str, Any]) -> float | None:
 
 
 async def _tenants(svc: Services) -> list[str]:
+    """Tenants that may have pending approvals. With an audit trail: every tenant with audit records — a
+    superset, since an action is recorded (fail-closed) before it is parked — from one indexed SQL query rather
+    than a SCAN of the whole Redis keyspace every sweep. Without one (a stand-in runtime): the SCAN."""
+    engine = getattr(getattr(svc.runtime, "deps", None), "engine", None)
+    if engine is not None:
+        return sorted(await anyio.to_thread.run_sync(heads, engine))
     head, tail = f"{svc.keys.prefix}:tenant:", ":approvals"
     found = [key async for key in svc.redis.scan_iter(match=f"{head}*{tail}", count=500)]
     return sorted({k[len(head):-len(tail)] for k in found})
