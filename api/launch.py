@@ -142,12 +142,16 @@ async def launch(
         snap = await svc.graph.aget_state({"configurable": {"thread_id": tid}})
         resume_map, decided = _resume_map(principal, list(snap.interrupts), resume, target_interrupt)
         run["payload"] = dumps({"resume": resume_map}).decode()
-        await svc.queue.enqueue(run)
+        who = principal.as_dict()
+
+        def mark_decided(p: Any) -> None:  # in the enqueue's transaction: decided iff its resume run is queued
+            for iid in decided:
+                svc.store.mark_decided_in(p, principal.tenant, iid, decided_by=who, run_id=rid)
+
+        await svc.queue.enqueue(run, also=mark_decided)
     except BaseException:
         await svc.queue.release(tid, rid)
         raise
-    for iid in decided:
-        await svc.store.mark_decided(principal.tenant, iid, decided_by=principal.as_dict(), run_id=rid)
     return run
 
 

@@ -8,7 +8,7 @@ back to the queue head, and the next claim resumes them from their last checkpoi
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import orjson
@@ -47,8 +47,9 @@ class RunQueue:
         return text(await self.redis.get(self.keys.thread_lock(tid)))
 
     # --- enqueue -------------------------------------------------------------------------------------------
-    async def enqueue(self, run: Mapping[str, str]) -> None:
-        """Record the run, mark its thread busy, keep the lock for as long as the run may wait, queue it."""
+    async def enqueue(self, run: Mapping[str, str], also: Callable[[Any], None] | None = None) -> None:
+        """Record the run, mark its thread busy, keep the lock for as long as the run may wait, queue it;
+        ``also(pipeline)`` adds the caller's own commands to the same transaction."""
         k, rid, tid = self.keys, run["run_id"], run["thread_id"]
         async with self.redis.pipeline(transaction=True) as p:
             p.hset(k.run(rid), mapping=dict(run))  # type: ignore[arg-type]  # str values are fine
@@ -57,6 +58,8 @@ class RunQueue:
             p.expire(k.thread_runs(tid), self.ttl_s)
             p.hset(k.thread(tid), mapping={"status": "busy", "updated_at": now_iso(), "last_run_id": rid})
             p.pexpire(k.thread_lock(tid), self.pending_lock_ms)
+            if also is not None:
+                also(p)
             p.lpush(k.queue, entry(rid, tid))
             p.expire(k.queue, self.ttl_s)
             await p.execute()

@@ -214,11 +214,15 @@ class Store:
 
     async def mark_decided(self, tenant: str, iid: str, *, decided_by: Mapping[str, Any], run_id: str) -> None:
         async with self.redis.pipeline(transaction=True) as p:
-            p.hset(self.keys.approval(iid), mapping={"status": "decided", "decided_by": dumps(decided_by).decode(),
-                                                     "decision_run_id": run_id})
-            p.expire(self.keys.approval(iid), self.ttl_s)
-            p.zrem(self.keys.tenant_approvals(tenant), iid)
+            self.mark_decided_in(p, tenant, iid, decided_by=decided_by, run_id=run_id)
             await p.execute()
+
+    def mark_decided_in(self, p: Any, tenant: str, iid: str, *, decided_by: Mapping[str, Any], run_id: str) -> None:
+        """``mark_decided``'s commands, added to a pipeline of the caller's (the enqueue of the resume run)."""
+        p.hset(self.keys.approval(iid), mapping={"status": "decided", "decided_by": dumps(decided_by).decode(),
+                                                 "decision_run_id": run_id})
+        p.expire(self.keys.approval(iid), self.ttl_s)
+        p.zrem(self.keys.tenant_approvals(tenant), iid)
 
 
 def _matches(rec: Mapping[str, str], *, metadata: Mapping[str, Any] | None, status: str | None) -> bool:
