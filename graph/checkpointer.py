@@ -32,11 +32,13 @@ is configured):
 Round trips: each ``aput`` is one Lua script call (one round trip, one reply, atomic: the document, its
 ``EXPIRE`` and the pointer cannot be separated by a crash), and so is ``aget_tuple`` (pointer, document, writes
 and the TTL refresh on read). Pending writes are pipelined with the checkpoint they lead to: a task's regular
-writes (to the graph's own channels) are held in this process and saved in the SAME script call as the step's
-next checkpoint (``aput`` with that checkpoint as parent), so a step costs one round trip, not two. Writes to
-a reserved channel (``__interrupt__``, ``__error__``, ``__resume__``, ``__pregel_tasks``, ...) are saved at
-once, with everything held for that checkpoint, so a parked interrupt is in Redis before the run returns (the
-reason for ``durability="sync"``). Reads in this process (``aget_tuple``, ``alist``) save what is held for
+writes (to the graph's own channels) and a resume's ``__resume__`` value are held in this process and saved in
+the SAME script call as the step's next checkpoint (``aput`` with that checkpoint as parent), so a step costs
+one round trip, not two. Writes to any other reserved channel (``__interrupt__``, ``__error__``,
+``__pregel_tasks``, ...) are saved at once, with everything held for that checkpoint, so a parked interrupt
+is in Redis before the run returns (the reason for ``durability="sync"``). A resume value lost with its
+process leaves the thread parked at the same interrupt, as if the resume had never been sent (our server
+retries the run from its record, with the same resume value). Reads in this process (``aget_tuple``, ``alist``) save what is held for
 the thread first. Durability is unchanged where it matters: with ``durability="sync"`` every checkpoint is in
 Redis, with the writes that produced it, before the next step starts. What changes: if the process dies in
 the middle of a step, the step's already-finished tasks were not saved yet and run again on resume (LangGraph
@@ -89,6 +91,8 @@ _NATIVE_FILTER_KEYS = frozenset({"source", "step", "thread_id", "run_id"})
 _VALUE_CACHE_MAX = 20_000
 _PAGE = 1000
 _HELD_MAX = 10_000
+_RESUME = "__resume__"  # langgraph's RESUME channel (its constant is private)
+assert _RESUME in WRITES_IDX_MAP
 
 # KEYS: checkpoint doc, latest pointer, the parent's writes hash ("" = none). ARGV: doc JSON, ttl seconds
 # ("" = none), then the parent's held-back pending writes as (field, value, overwrite "1"/"0") triples.
@@ -275,9 +279,9 @@ class WardenRedisSaver(AsyncRedisSaver):
 
     async def aput_writes(self, config: RunnableConfig, writes: Sequence[tuple[str, Any]], task_id: str,
                           task_path: str = "") -> None:
-        """Regular writes to user channels are held back and saved atomically with the next checkpoint of the
-        thread (same Lua call); any write to a reserved channel (``__interrupt__``, ``__error__``,
-        ``__resume__``, ``__pregel_tasks``, ...) is saved now, with whatever is held for that checkpoint."""
+        """Writes to the graph's channels and resume values are held back and saved atomically with the next
+        checkpoint of the thread (same Lua call); any other write to a reserved channel (``__interrupt__``,
+        ``__error__``, ``__pregel_tasks``, ...) is saved now, with whatever is held for that checkpoint."""
         if self.cluster_mode:
             return await super().aput_writes(config, writes, task_id, task_path)
         if not writes:
@@ -290,7 +294,7 @@ class WardenRedisSaver(AsyncRedisSaver):
         now = False
         for idx, (channel, value) in enumerate(writes):
             widx = WRITES_IDX_MAP.get(channel, idx)
-            now = now or channel.startswith("__")
+            now = now or (channel.startswith("__") and channel != _RESUME)
             type_, data = self.serde.dumps_typed(value)
             triples += (f"{task_id}/{widx}", orjson.dumps([task_id, widx, channel, type_, _b64(data), task_path]),
                         "1" if widx < 0 else "0")
