@@ -14,7 +14,9 @@ Needs scikit-learn (a dev dependency); the guard itself reads the weights with n
 - Calibration: 5-fold out-of-fold probabilities on the dev corpus, each text scored as the guard scores it
   (``Model.probability``: the maximum over its windows); the threshold is the smallest probability
   at which the out-of-fold false-positive rate on benign texts is at most ``TARGET_FPR`` (a margin under the
-  1% target: held-out benign text is not dev benign text). The out-of-fold recall per family is printed — the
+  1% target: held-out benign text is not dev benign text) — both on all benign texts and on the risky-looking
+  ones alone (every benign family but the generated easy ones in ``EASY_FAMILIES``), whichever is stricter, so
+  that adding plain operational requests or tool records to the corpus cannot loosen the threshold. The out-of-fold recall per family is printed — the
   honest dev figure for the classifier (in-sample figures would be near 100%).
 """
 
@@ -39,7 +41,9 @@ SEED = 20251124
 C = 4.0
 FOLDS = 5
 TARGET_FPR = 0.005
-VERSION = "char2-5-hash18-lr-v1"
+VERSION = "char2-5-hash18-lr-v2"
+EASY_FAMILIES = frozenset({"ordinary_generated", "para_b_operator", "para_b_operational", "para_b_record",
+                           "para_b_short_field"})
 
 _ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.(?:example|com|net|org|io)\b")
 _DOMAIN = re.compile(r"\b(?:https?://)?[\w-]*evil[\w-]*\.(?:example|com|net|org)(?:/\S*)?")
@@ -126,7 +130,8 @@ def main(argv: list[str] | None = None) -> int:
                            threshold=0.5, bits=args.bits, version="fold")
         # scored exactly as the guard scores: the most suspicious window (sentences, fixed spans) per text
         oof[test] = [scorer.probability(texts[i]) for i in test]
-    threshold = calibrate(oof[y == 0])
+    hard = np.array([r["label"] == "benign" and r["family"] not in EASY_FAMILIES for r in records])
+    threshold = max(calibrate(oof[y == 0]), calibrate(oof[hard]))
 
     per: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
     for r, p in zip(records, oof, strict=True):

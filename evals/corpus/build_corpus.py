@@ -276,9 +276,76 @@ def paraphrases(rng: random.Random) -> Iterator[dict[str, Any]]:
         yield _record(f"pben-{m:04d}", rng.choice(CARRIERS).format(inj=inner), "benign", "para_b_carrier")
 
 
+def operational(rng: random.Random) -> Iterator[dict[str, Any]]:
+    """``para_b_operational``: two or three of the operator's own imperatives joined ("refund X and show
+    customer Y"), generated apart (own seed) so the older records never move."""
+    seen: set[str] = set()
+    m = 0
+    while m < 240:
+        t = rng.choice(("acme", "globex", "initech"))
+
+        def clause() -> str:
+            return rng.choice(P.B_OP_CLAUSES).format(c=rng.choice((100, 250, 499, 750, 1500, 2000, 4200, 9900)), t=t,
+                                                     n=rng.randint(1, 29), k=rng.randint(1, 3))
+        parts = [clause() for _ in range(rng.choice((2, 2, 2, 3)))]
+        text = parts[0]
+        for part in parts[1:]:
+            text += rng.choice(P.B_OP_JOIN) + part
+        text = rng.choice(P.B_OP_OPEN) + text + rng.choice(("", "", ".", "?", " please", " thanks"))
+        if text not in seen:
+            seen.add(text)
+            m += 1
+            yield _record(f"pop-{m:04d}", text, "benign", "para_b_operational")
+
+
+RECORD_FORMATS = (
+    '{{"ticket_id": "tkt_{t}_0{n}", "customer_id": "cus_{t}_0{n}", "subject": "{subject}", "status": "open", '
+    '"body": "{body}"}}',
+    '{{"customer_id": "cus_{t}_0{n}", "name": "{name}", "email": "{mail}", "plan": "team", "notes": "{body}"}}',
+    "Orders for cus_{t}_0{n}: ord_{t}_0{n}_1 (paid, 29.00 EUR), ord_{t}_0{n}_2 (refunded, 12.50 EUR). Note: {body}",
+    "From: {name} <{mail}>\nTo: support@{t}.example\nSubject: {subject}\n\n{body}\n\n-- \n{first}",
+    "Ticket tkt_{t}_0{n} | status: open | subject: {subject} | last message: '{body}'",
+    "Email sent to {mail}: subject '{subject}', body 'Hi {first}, {body}'",
+    "Customer cus_{t}_0{n}: {name}, {mail}, 4 seats. Notes: {body}",
+    "tkt_{t}_0{n} — {subject}\nRequester: {name} <{mail}>\nPriority: normal\n\n{body}",
+)
+CONTACT_LINES = ("Customer email: {mail}", "Reply-To: {mail}", "cc: {mail}", "From: {mail}", "email on file: {mail}",
+                 "{name} <{mail}>", "Contact: {name}, {mail}", "New address: {mail}", "To: {mail}\nDate: Tue",
+                 "Requester: {mail}")
+
+
+def records(rng: random.Random) -> Iterator[dict[str, Any]]:
+    """Tool-output shapes (ticket and customer JSON, order lists, e-mails, outbox entries, contact lines) with
+    a benign body (``para_b_record``) or a paraphrased attack as the body (``para_embedded_record``): the
+    same shapes on both sides, so the shape itself tells the classifier nothing. Own seed."""
+    users = ("sam", "ops", "j.doe", "billing", "anna.k", "finance", "t.nowak", "info", "priya", "support")
+    domains = ("gmail.example", "acme-client.example", "mail.example", "outlook.example", "partner-co.com",
+               "globex.example", "contoso.com", "fastmail.com")
+    attacks_pool = [text for _family, _lang, text in paraphrase_attacks(random.Random(SEED + 4))]
+    benign_pool = [*P.B_REQUEST, *P.B_ANGRY, *P.B_RETRACT, *P.B_APPROVAL, *P.B_NOTES, *P.B_CODE]
+
+    def fill(template: str, body: str) -> str:
+        first, last = rng.choice(P.B_NAMES_FIRST), rng.choice(P.B_NAMES_LAST)
+        return template.format(t=rng.choice(("acme", "globex", "initech")), n=rng.randint(1, 29),
+                               subject=rng.choice(P.B_SUBJECTS), name=f"{first} {last}", first=first,
+                               mail=f"{rng.choice(users)}@{rng.choice(domains)}",
+                               body=body.replace('"', "'").format(n=rng.randint(1, 29)))
+    for m in range(1, 121):
+        yield _record(f"prec-{m:04d}", fill(rng.choice(CONTACT_LINES), ""), "benign", "para_b_record")
+    for m in range(121, 341):
+        yield _record(f"prec-{m:04d}", fill(rng.choice(RECORD_FORMATS), _cap(rng.choice(benign_pool))), "benign",
+                      "para_b_record")
+    for m in range(1, 161):
+        body = rng.choice(attacks_pool)
+        if rng.random() < 0.5:
+            body = _cap(rng.choice(benign_pool).format(n=rng.randint(1, 29))) + ". " + body
+        yield _record(f"prin-{m:04d}", fill(rng.choice(RECORD_FORMATS), body), "injection", "para_embedded_record")
+
+
 def build() -> list[dict[str, Any]]:
     rng = random.Random(SEED)
-    return [*attacks(rng), *benign(rng), *paraphrases(random.Random(SEED + 1))]
+    return [*attacks(rng), *benign(rng), *paraphrases(random.Random(SEED + 1)), *operational(random.Random(SEED + 2)),
+            *records(random.Random(SEED + 3))]
 
 
 def main() -> int:

@@ -93,13 +93,16 @@ _QUALIFIER = (r"(?:previous|previously|prior|preceding|above|earlier|former|orig
 _OBJECT = (r"(?:\w*struct\w*|prompts?|rules|directions|directives|guidelines|guidance|commands|programming|"
            r"constraints|polic(?:y|ies)|context|guardrails|restrictions|safeguards|configuration|tasks?|"
            r"training|system prompts?)")
+_NOT_NEGATED = (r"(?<!cannot )(?<!can't )(?<!can not )(?<!won't )(?<!will not )(?<!unable to )(?<!not able to )"
+                r"(?<!couldn't )(?<!could not )(?<!never )")
 _IGNORE_ANCHORS = ("ignor|disregard|forget|overrid|overwrit|bypass|skip|drop|abandon|discard|neglect|set aside|"
                    "throw out|follow|attention|nullify|supersede")
 
 _EN: tuple[Signature, ...] = (
     # --- ignore previous -----------------------------------------------------------------------------------
+    # not after a negation: "I cannot override the system policy" reports a limit, it does not give an order
     _sig("ignore_previous", "ignore_previous", 0.95,
-         rf"\b{_IGNORE_VERBS}{_FILLER}\s+{_QUALIFIER}(?:\s+[\w'-]+){{0,3}}?\s+{_OBJECT}\b", _IGNORE_ANCHORS),
+         rf"{_NOT_NEGATED}\b{_IGNORE_VERBS}{_FILLER}\s+{_QUALIFIER}(?:\s+[\w'-]+){{0,3}}?\s+{_OBJECT}\b", _IGNORE_ANCHORS),
     _sig("ignore_everything", "ignore_previous", 0.85,
          r"\b(?:forget|ignore|disregard)\s+(?:about\s+)?(?:everything|anything|all of that|all that)\s+"
          r"(?:you|above|before|that came|i said|prior|previously|else|written|in your)", "forget|ignor|disregard"),
@@ -160,9 +163,14 @@ _EN: tuple[Signature, ...] = (
          r"(?:^|\n|[.!?]\s)\s*(?:system|assistant|developer|admin|administrator|root|ai|gpt|bot|model)\s*"
          r"(?:prompt|message|note|instruction|override|notice|update)?\s*:", ":"),
     _sig("mode_enabled", "system_message", 0.8,
-         r"\b(?:system|admin|administrator|developer|security|maintenance|debug|god|sudo|root|override|service)"
+         r"\b(?:system|admin|administrator|security|god|sudo|root|override)"
          r"\s+(?:override|mode|access|privileges)\s*(?:is\s+|has been\s+)?(?:now\s+)?(?:enabled|activated|on|"
          r"granted|engaged|unlocked)", "enabled|activated| on|granted|engaged|unlocked"),
+    # "developer mode enabled", "maintenance mode is on": also what a phone, an app or a status page says
+    # ("the popup reads 'Developer mode enabled'"), so on its own it does not flag
+    _sig("mode_enabled_status", "system_message", 0.4,
+         r"\b(?:developer|maintenance|debug|service|test)\s+(?:mode|access)\s*(?:is\s+|has been\s+)?(?:now\s+)?"
+         r"(?:enabled|activated|on|engaged|unlocked)", "enabled|activated| on|engaged|unlocked"),
     _sig("now_in_mode", "system_message", 0.9,
          r"\b(?:you are|you're|you have been|agent is|assistant is)\s+(?:now\s+)?(?:in|switched to|entering|put in)"
          r"\s+(?:maintenance|admin|administrator|developer|debug|unrestricted|god|sudo|root|test|override|"
@@ -186,10 +194,16 @@ _EN: tuple[Signature, ...] = (
     _sig("with_arguments", "tool_knowledge", 0.5,
          r"\bwith\s+(?:the\s+)?(?:following\s+)?(?:arguments|parameters|args|inputs|payload)\b",
          "argument|parameter|args|inputs|payload"),
-    _sig("internal_tool_call", "tool_knowledge", 0.6,
+    _sig("internal_tool_call", "tool_knowledge", 0.35,
          r"\b(?:issue_refund|send_email|update_ticket|get_customer|list_orders|get_ticket|grant_role|"
          r"delete_\w+|transfer_\w+|export_\w+)\s*\(", "("),
-    _sig("internal_tool_name", "tool_knowledge", 0.45, r"\b(?:issue_refund|send_email|update_ticket)\b",
+    # an order to call a snake_case function ("invoke issue_refund(...)", "the next step is export_x(...)"), as
+    # opposed to a customer describing their own code ("calling `send_email(...)` returns 500")
+    _sig("invoke_tool_call", "tool_knowledge", 0.4,
+         r"\b(?:(?:invoke|call|run|execute|trigger|fire)\s+(?:the\s+)?(?:tool\s+|function\s+)?|(?:next|first|final|"
+         r"only)\s+(?:step|action|task)\s+(?:is|:)\s+)[`'\"]?[a-z]+_[a-z_]+\s*\(",
+         "invoke|call|run|execute|trigger|fire|next|first|final|only"),
+    _sig("internal_tool_name", "tool_knowledge", 0.2, r"\b(?:issue_refund|send_email|update_ticket)\b",
          "issue_refund|send_email|update_ticket"),
     _sig("tool_call_syntax", "tool_knowledge", 0.6,
          r"\b(?:tool[_ ]calls?|function[_ ]call|tool_use)\s*[:=(\[{]|<\s*/?\s*(?:tool_call|function_call|"
@@ -225,7 +239,7 @@ _EN: tuple[Signature, ...] = (
          r"(?:admin|administrator|root|superuser|developer|system|unrestricted|jailbroken|dan|god|sysadmin)",
          " as "),
     _sig("special_mode", "role_hijack", 0.7,
-         r"\b(?:developer|dan|god|jailbreak|unrestricted|sudo|evil|chaos)\s+mode\b|\bdo anything now\b",
+         r"\b(?:dan|god|jailbreak|unrestricted|evil|chaos)\s+mode\b|\bdo anything now\b",
          "mode|anything now"),
     _sig("jailbreak_word", "role_hijack", 0.6, r"\bjailbr(?:eak|oken|eaking)\b", "jailbr"),
     _sig("pretend_to_be", "role_hijack", 0.7,
