@@ -10,6 +10,9 @@ Needs scikit-learn (a dev dependency); the guard itself reads the weights with n
 - De-biasing: the corpus was written with ``evil.example`` as the attacker's domain; left alone, the model
   learns that word instead of the attack. Every address and domain is replaced by one drawn from a shared pool
   (the same pool for both labels), so a domain tells nothing.
+- Benign documents: windows of random concatenations of benign training texts are benign examples too
+  (``document_windows``): without them, windows that straddle two benign texts of a long tool output were
+  flagged far more often than any single text.
 - Model: ``LogisticRegression`` (L2, liblinear, class-balanced), ``C`` fixed below.
 - Calibration: 5-fold out-of-fold probabilities on the dev corpus, each text scored as the guard scores it
   (``Model.probability``: the maximum over its windows); the threshold is the smallest probability
@@ -42,6 +45,7 @@ C = 4.0
 FOLDS = 5
 TARGET_FPR = 0.005
 VERSION = "char2-5-hash18-lr-v2"
+DOCS = 600  # benign documents whose windows are added as benign examples (per fit)
 EASY_FAMILIES = frozenset({"ordinary_generated", "para_b_operator", "para_b_operational", "para_b_record",
                            "para_b_short_field"})
 
@@ -82,6 +86,21 @@ def matrix(texts: list[str], bits: int):  # -> scipy.sparse.csr_matrix
                       shape=(len(texts), 2 ** bits))
 
 
+def document_windows(benign: list[str], rng: random.Random, docs: int = DOCS) -> list[str]:
+    """Windows of benign *documents*: the guard scores a long text window by window (fixed spans and runs of
+    sentences, ``classifier.Model.window_probabilities``), and a window of a ticket list or a mail thread mixes
+    the end of one benign text with the start of the next, which no single training text shows. Each document
+    joins a few benign texts with line breaks, as a tool output would."""
+    out: list[str] = []
+    for _ in range(docs):
+        doc = "\n".join(rng.choice(benign) for _ in range(rng.randint(3, 8)))
+        padded = " " + doc + " "
+        if len(padded) > clf.WINDOW + 2:
+            out.extend(padded[i:i + clf.WINDOW].strip() for i in range(0, len(padded) - clf.STRIDE, clf.STRIDE))
+        out.extend(w for w in clf.sentence_windows(doc) if "\n" in w)  # the ones that cross a boundary
+    return out
+
+
 def fit(x, y):
     from sklearn.linear_model import LogisticRegression
 
@@ -117,15 +136,17 @@ def main(argv: list[str] | None = None) -> int:
     frag_x = matrix([w for i, t in enumerate(texts) if y[i] == 0 for w in clf.sentence_windows(t)], args.bits)
     frag_owner_arr = np.array(frag_owner)
 
-    def with_fragments(rows: np.ndarray):
+    def with_fragments(rows: np.ndarray, seed: int):
         from scipy.sparse import vstack
 
         keep = np.isin(frag_owner_arr, rows)
-        return vstack([x[rows], frag_x[keep]]).tocsr(), np.concatenate([y[rows], np.zeros(int(keep.sum()), int)])
+        docs = matrix(document_windows([texts[i] for i in rows if y[i] == 0], random.Random(seed)), args.bits)
+        return (vstack([x[rows], frag_x[keep], docs]).tocsr(),
+                np.concatenate([y[rows], np.zeros(int(keep.sum()) + docs.shape[0], int)]))
 
     oof = np.zeros(len(records))
     for train, test in StratifiedKFold(FOLDS, shuffle=True, random_state=SEED).split(x, y):
-        fold = fit(*with_fragments(train))
+        fold = fit(*with_fragments(train, SEED + len(test) + int(test[0])))
         scorer = clf.Model(coef=fold.coef_.ravel().astype(np.float32), intercept=float(fold.intercept_[0]),
                            threshold=0.5, bits=args.bits, version="fold")
         # scored exactly as the guard scores: the most suspicious window (sentences, fixed spans) per text
@@ -143,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {label:9} {family:28} {k:4}/{n:<4} {k / n:6.1%}")
     print(f"  recall {(oof[y == 1] >= threshold).mean():.1%}  FPR {(oof[y == 0] >= threshold).mean():.2%}")
 
-    model = fit(*with_fragments(np.arange(len(records))))
+    model = fit(*with_fragments(np.arange(len(records)), SEED))
     coef = model.coef_.ravel().astype(np.float32)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(args.out, coef=coef, intercept=np.float64(model.intercept_[0]),
