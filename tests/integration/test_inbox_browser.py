@@ -69,7 +69,8 @@ async def _open(browser: Any, server: ServerProcess, tok: str) -> tuple[Any, lis
     await page.goto(f"{server.url}/inbox")
     await page.fill("#token", tok)
     await page.click("form#auth button[type=submit]")
-    await page.wait_for_function("document.querySelector('#status').textContent.includes('pending')")
+    # a locator, not wait_for_function: the page's CSP (rightly) forbids the eval that one would need
+    await page.locator("#status", has_text="pending").wait_for(timeout=30_000)
     return page, problems
 
 
