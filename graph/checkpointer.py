@@ -20,7 +20,8 @@ is configured):
 - ``checkpoint:{thread}:{ns}:{id}``: one JSON document per checkpoint, in the library's checkpoint index (same
   indexed fields: thread, run, namespace, id, parent, timestamp, source, step), whose payload is opaque:
   the checkpoint without its values, the metadata and each channel value as the serializer's typed bytes
-  (msgpack, base64). Values round-trip exactly (the float bug above is gone). A channel value is serialized
+  (msgpack, each byte one character of a JSON string, so text in the state stays readable: the credential
+  test scans Redis for leaked tokens). Values round-trip exactly (the float bug above is gone). A channel value is serialized
   once per (thread, namespace, channel, version) and reused by later checkpoints (``InMemorySaver`` relies on
   the same invariant: a channel's value changes only with its version).
 - ``checkpoint_writes:{thread}:{ns}:{id}``: ONE hash per checkpoint holding all its pending writes (field
@@ -53,7 +54,6 @@ upstream saver are not readable by this one and vice versa (its ``has_writes``/p
 
 from __future__ import annotations
 
-import base64
 import time
 from collections.abc import AsyncIterator, Sequence
 from typing import Any, cast
@@ -88,7 +88,7 @@ from redisvl.query.filter import FilterExpression, Num, Tag
 
 LAYOUT = "warden/1"
 _NATIVE_FILTER_KEYS = frozenset({"source", "step", "thread_id", "run_id"})
-_VALUE_CACHE_MAX = 20_000
+_VALUE_CACHE_MAX = 8192
 _PAGE = 1000
 _HELD_MAX = 10_000
 _RESUME = "__resume__"  # langgraph's RESUME channel (its constant is private)
@@ -173,8 +173,14 @@ def _s(v: Any) -> str:
     return v.decode() if isinstance(v, bytes | bytearray) else str(v)
 
 
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
+def _text(data: bytes) -> str:
+    """The serializer's bytes as a JSON-safe string, one character per byte (latin-1): exact, and the text
+    inside (msgpack keeps strings as UTF-8) stays readable in Redis, e.g. for a scan for leaked secrets."""
+    return data.decode("latin-1")
+
+
+def _bytes(text: str) -> bytes:
+    return text.encode("latin-1")
 
 
 class WardenRedisSaver(AsyncRedisSaver):
@@ -219,7 +225,7 @@ class WardenRedisSaver(AsyncRedisSaver):
             hit = cache.get(ck) if version is not None else None
             if hit is None:
                 type_, data = self.serde.dumps_typed(value)
-                hit = (type_, _b64(data))
+                hit = (type_, _text(data))
                 if version is not None:
                     if len(cache) >= _VALUE_CACHE_MAX:
                         cache.clear()
@@ -250,8 +256,8 @@ class WardenRedisSaver(AsyncRedisSaver):
             "checkpoint_id": to_storage_safe_id(checkpoint_id),
             "parent_checkpoint_id": to_storage_safe_id(parent_id) if parent_id else "",
             "checkpoint_ts": time.time() * 1000,
-            "checkpoint": [cp_type, _b64(cp_data)],
-            "metadata": [md_type, _b64(md_data)],
+            "checkpoint": [cp_type, _text(cp_data)],
+            "metadata": [md_type, _text(md_data)],
             "values": self._dump_values(thread_id, checkpoint_ns, checkpoint),
         }
         source, step = meta.get("source"), meta.get("step")
@@ -296,7 +302,7 @@ class WardenRedisSaver(AsyncRedisSaver):
             widx = WRITES_IDX_MAP.get(channel, idx)
             now = now or (channel.startswith("__") and channel != _RESUME)
             type_, data = self.serde.dumps_typed(value)
-            triples += (f"{task_id}/{widx}", orjson.dumps([task_id, widx, channel, type_, _b64(data), task_path]),
+            triples += (f"{task_id}/{widx}", orjson.dumps([task_id, widx, channel, type_, _text(data), task_path]),
                         "1" if widx < 0 else "0")
         slot = (thread_id, checkpoint_ns)
         held = self._held.get(slot)
@@ -331,7 +337,7 @@ class WardenRedisSaver(AsyncRedisSaver):
         values = flat.values() if isinstance(flat, dict) else flat[1::2]
         rows = [orjson.loads(v) for v in values]
         rows.sort(key=lambda r: writes_sort_key(r[5], r[0], r[1]))
-        return [(r[0], r[2], self.serde.loads_typed((r[3], base64.b64decode(r[4])))) for r in rows]
+        return [(r[0], r[2], self.serde.loads_typed((r[3], _bytes(r[4])))) for r in rows]
 
     def _tuple(self, thread_id: str | None, checkpoint_ns: str, raw_doc: Any, flat_writes: Any) -> CheckpointTuple:
         doc = raw_doc if isinstance(raw_doc, dict) else orjson.loads(raw_doc)  # parsed if redis-py's JSON
@@ -342,9 +348,9 @@ class WardenRedisSaver(AsyncRedisSaver):
         if thread_id is None:
             thread_id = from_storage_safe_id(doc["thread_id"])
         loads = self.serde.loads_typed
-        checkpoint = loads((doc["checkpoint"][0], base64.b64decode(doc["checkpoint"][1])))
-        checkpoint["channel_values"] = {ch: loads((t, base64.b64decode(b))) for ch, (t, b) in doc["values"].items()}
-        metadata = loads((doc["metadata"][0], base64.b64decode(doc["metadata"][1])))
+        checkpoint = loads((doc["checkpoint"][0], _bytes(doc["checkpoint"][1])))
+        checkpoint["channel_values"] = {ch: loads((t, _bytes(b))) for ch, (t, b) in doc["values"].items()}
+        metadata = loads((doc["metadata"][0], _bytes(doc["metadata"][1])))
         checkpoint_id = from_storage_safe_id(doc["checkpoint_id"])
         parent = from_storage_safe_id(doc["parent_checkpoint_id"]) if doc.get("parent_checkpoint_id") else None
         return CheckpointTuple(

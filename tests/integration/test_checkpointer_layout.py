@@ -38,15 +38,15 @@ async def test_every_key_has_a_ttl_values_round_trip_and_a_second_saver_reads_th
         b = await open_checkpointer(redis_b, ttl_minutes=TTL_MINUTES)
         awkward = 1795502509.4109643  # RedisJSON re-printed this one ulp off when stored inline
         cp1 = empty_checkpoint()
-        cp1["channel_values"] = {"x": awkward, "msgs": ["a", {"n": 0.1 + 0.2}]}
-        cp1["channel_versions"] = {"x": 1, "msgs": 1}
+        cp1["channel_values"] = {"x": awkward, "msgs": ["a", {"n": 0.1 + 0.2}], "secret": "needle-in-a-value"}
+        cp1["channel_versions"] = {"x": 1, "msgs": 1, "secret": 1}
         cfg1 = await a.aput(_cfg(thread_id), cp1, {"source": "input", "step": -1, "score": awkward},
-                            {"x": 1, "msgs": 1})
+                            {"x": 1, "msgs": 1, "secret": 1})
         cp2 = empty_checkpoint()
         cp2["channel_values"] = {"x": awkward, "msgs": ["a", "b"]}
         cp2["channel_versions"] = {"x": 1, "msgs": 2}
         cfg2 = await a.aput(cfg1, cp2, {"source": "loop", "step": 0}, {"msgs": 2})
-        await a.aput_writes(cfg2, [("msgs", "c"), ("x", 2.5)], "task-1", "path-b")
+        await a.aput_writes(cfg2, [("msgs", "c"), ("x", 2.5), ("note", "needle-in-a-write")], "task-1", "path-b")
         await a.aput_writes(cfg2, [("msgs", "IGNORED")], "task-1", "path-b")  # regular write: first one wins
         await a.aput_writes(cfg2, [(ERROR, "first")], "task-0", "path-a")
         await a.aput_writes(cfg2, [(ERROR, "second")], "task-0", "path-a")  # special write: overwritten
@@ -57,15 +57,21 @@ async def test_every_key_has_a_ttl_values_round_trip_and_a_second_saver_reads_th
         assert latest.parent_config == {"configurable": {"thread_id": thread_id, "checkpoint_ns": "",
                                                          "checkpoint_id": cp1["id"]}}
         assert latest.checkpoint["channel_values"] == {"x": awkward, "msgs": ["a", "b"]}
-        assert latest.pending_writes == [("task-0", ERROR, "second"), ("task-1", "msgs", "c"), ("task-1", "x", 2.5)]
+        assert latest.pending_writes == [("task-0", ERROR, "second"), ("task-1", "msgs", "c"), ("task-1", "x", 2.5),
+                                         ("task-1", "note", "needle-in-a-write")]
         first = await b.aget_tuple(_cfg(thread_id, cp1["id"]))
         assert first is not None and first.checkpoint["channel_values"]["x"] == awkward
+        assert first.checkpoint["channel_values"]["secret"] == "needle-in-a-value"
         assert first.checkpoint["channel_values"]["msgs"] == ["a", {"n": 0.1 + 0.2}]
         assert first.metadata["score"] == awkward and first.pending_writes == []
         assert [t.checkpoint["id"] async for t in b.alist(_cfg(thread_id))] == [cp2["id"], cp1["id"]]
 
         keys = await _thread_keys(redis_a, thread_id)
         assert len(keys) == 4, keys  # 2 checkpoint documents, 1 writes hash, the latest pointer
+        # text in the state stays readable in Redis (tests scan it for leaked credentials): not base64
+        raw = b"".join([await redis_a.execute_command("JSON.GET", k) for k in keys if await redis_a.type(k) == b"ReJSON-RL"]
+                       + [v for k in keys if await redis_a.type(k) == b"hash" for v in (await redis_a.hgetall(k)).values()])
+        assert b"needle-in-a-value" in raw and b"needle-in-a-write" in raw
         for k in keys:
             ttl = await redis_a.ttl(k)
             assert 0 < ttl <= TTL_MINUTES * 60, (k, ttl)
