@@ -189,6 +189,7 @@ class WorkerPool:
         pub = Publisher(self.redis, self.keys, rid, ttl_s=self.queue.ttl_s)
         graph = self.runtime.graph
         latest: Any = None
+        latest_raw: bytes | None = None  # dumps(latest) when it was published (encoded once, reused at the end)
         status, error = "success", b"null"
         deadline = asyncio.timeout(self.settings.run_timeout_s)
         try:
@@ -199,13 +200,16 @@ class WorkerPool:
                 async for mode, chunk in graph.astream(inp, config, context=principal, stream_mode=modes,
                                                        durability="sync"):
                     if mode == "values":
-                        latest = chunk
+                        latest, latest_raw = chunk, None
                         if time.monotonic() >= next_check:  # between steps, at most every CANCEL_CHECK_S
                             next_check = time.monotonic() + CANCEL_CHECK_S
                             if await self.redis.hget(self.keys.run(rid), "cancel"):
                                 raise _Cancelled
                     if mode in publish:
-                        pub.publish(mode, dumps(chunk))
+                        data = dumps(chunk)
+                        if mode == "values":
+                            latest_raw = data
+                        pub.publish(mode, data)
         except _Cancelled:
             status = "interrupted"
         except TimeoutError as exc:
@@ -224,7 +228,7 @@ class WorkerPool:
         if status != "success" and error != b"null":
             pub.publish("error", error)
         await pub.drain()
-        return await self._outcome(config, status, latest, error)
+        return await self._outcome(config, status, latest, error, latest_raw)
 
     async def _input(self, run: dict[str, str], config: dict[str, Any], attempt: int) -> Any:
         if attempt > 1:
@@ -236,10 +240,15 @@ class WorkerPool:
             return Command(resume=payload["resume"])
         return payload["input"]
 
-    async def _outcome(self, config: dict[str, Any], status: str, latest: Any, error: bytes) -> dict[str, Any]:
+    async def _outcome(self, config: dict[str, Any], status: str, latest: Any, error: bytes,
+                       latest_raw: bytes | None = None) -> dict[str, Any]:
         interrupted = isinstance(latest, dict) and bool(latest.get("__interrupt__"))
         if status == "success" and not interrupted and latest is not None:
             values, tasks_interrupts, pending = latest, {}, []
+            if latest_raw is not None and not (isinstance(latest, dict) and "__interrupt__" in latest):
+                # the run's final values, already encoded when published: the result and the thread's values
+                return {"status": status, "result": latest_raw, "thread_status": "idle", "values": latest_raw,
+                        "interrupts": b"{}", "error": error, "pending": pending}
         else:
             try:
                 snap = await self.runtime.graph.aget_state(config)
