@@ -28,12 +28,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from governance.injection.scanner import FLAG_THRESHOLD, analyse
+from governance.injection.scanner import FLAG_THRESHOLD, Analysis, analyse, analyse_many
 from governance.injection.topics import TopicPolicy, TopicVerdict
 from governance.injection.views import normalize as _normalize
 
-__all__ = ["FLAG_THRESHOLD", "GuardPolicy", "Verdict", "normalize", "scan", "scan_jsonl", "scan_untrusted",
-           "screen_request", "verdict_json"]
+__all__ = ["FLAG_THRESHOLD", "GuardPolicy", "Verdict", "normalize", "scan", "scan_jsonl", "scan_many",
+           "scan_untrusted", "screen_request", "verdict_json"]
 
 REQUEST_MAX_CHARS = 4000
 UNTRUSTED_MAX_CHARS = 20_000
@@ -70,7 +70,19 @@ def scan(text: str, *, max_chars: int = REQUEST_MAX_CHARS, allow_empty: bool = F
     """Score one text: flagged on a size violation, on empty text (unless ``allow_empty``), or when the
     combined score of signatures, structural signals and the classifier reaches ``FLAG_THRESHOLD``.
     ``use_classifier=False`` is the rules alone (for evaluation)."""
-    a = analyse(text, max_chars=max_chars, allow_empty=allow_empty, use_classifier=use_classifier)
+    return _verdict(analyse(text, max_chars=max_chars, allow_empty=allow_empty, use_classifier=use_classifier))
+
+
+def scan_many(texts: list[str], *, max_chars: int = UNTRUSTED_MAX_CHARS, allow_empty: bool = True,
+              use_classifier: bool = True) -> list[Verdict]:
+    """``scan`` of each text, in order; the literal prefilter and the classifier run once over the batch, so
+    many short texts (JSONL records, ticket fields) cost far less than one call each. The defaults are those
+    of ``scan_untrusted``. Same verdicts as one by one."""
+    return [_verdict(a) for a in analyse_many(texts, max_chars=max_chars, allow_empty=allow_empty,
+                                              use_classifier=use_classifier)]
+
+
+def _verdict(a: Analysis) -> Verdict:
     families = tuple(sorted({f.family for f in a.findings if f.family != "structure"}))
     return Verdict(flagged=a.flagged, score=a.score, reasons=a.reasons, normalized=a.normalized,
                    families=families)
@@ -114,19 +126,37 @@ def _error_verdict(line_no: int, code: str, message: str) -> dict[str, Any]:
             "error": {"line": line_no, "code": code, "message": message[:300]}}
 
 
+JSONL_BATCH = 256  # records scanned together by ``scan_jsonl`` (verdicts still come out in input order)
+
+
 def scan_jsonl(lines: Iterable[str], *, max_chars: int = UNTRUSTED_MAX_CHARS) -> Iterator[dict[str, Any]]:
     """Exactly one verdict per input line, in input order. Input lines are ``{"text": "..."}``; any other
-    line (blank, not JSON, not such an object) yields an error verdict (``flagged: true`` plus ``error``)."""
+    line (blank, not JSON, not such an object) yields an error verdict (``flagged: true`` plus ``error``).
+    Records are scanned in batches of ``JSONL_BATCH`` (``scan_many``); output is written batch by batch."""
+    pending: list[tuple[int, str | dict[str, Any]]] = []   # (line number, text to scan or a ready verdict)
+
+    def flush() -> Iterator[dict[str, Any]]:
+        texts = [item for _, item in pending if isinstance(item, str)]
+        verdicts = iter(scan_many(texts, max_chars=max_chars, allow_empty=True)) if texts else iter(())
+        for _, item in pending:
+            yield verdict_json(next(verdicts)) if isinstance(item, str) else item
+        pending.clear()
+
     for n, line in enumerate(lines, start=1):
-        if not line.strip():
-            yield _error_verdict(n, "empty_line", "blank line")
-            continue
-        try:
-            record = json.loads(line)
-        except ValueError as exc:
-            yield _error_verdict(n, "invalid_json", str(exc))
-            continue
-        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-            yield _error_verdict(n, "invalid_record", 'each line must be an object with a string "text"')
-            continue
-        yield verdict_json(scan(record["text"], max_chars=max_chars, allow_empty=True))
+        pending.append((n, _parse_line(n, line)))
+        if len(pending) >= JSONL_BATCH:
+            yield from flush()
+    yield from flush()
+
+
+def _parse_line(n: int, line: str) -> str | dict[str, Any]:
+    """The text of one JSONL line, or the error verdict for a line that is not ``{"text": "..."}``."""
+    if not line.strip():
+        return _error_verdict(n, "empty_line", "blank line")
+    try:
+        record = json.loads(line)
+    except ValueError as exc:
+        return _error_verdict(n, "invalid_json", str(exc))
+    if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+        return _error_verdict(n, "invalid_record", 'each line must be an object with a string "text"')
+    return str(record["text"])

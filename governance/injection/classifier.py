@@ -116,49 +116,141 @@ class Model:
     bits: int
     version: str
     _coef_ext: np.ndarray = field(init=False, repr=False, compare=False)
+    _coef_fixed: np.ndarray = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_coef_ext", np.append(self.coef.astype(np.float64), 0.0))
+        fixed = np.rint(self.coef.astype(np.float64) * (1 << 32)).astype(np.int64)
+        object.__setattr__(self, "_coef_fixed", np.append(fixed, np.int64(0)))
 
     def window_probabilities(self, text: str) -> np.ndarray:
         """Probability per window: the whole text when it is short, else fixed windows of ``WINDOW``
         characters (half overlapping), and always every run of one to ``SENTENCE_SPAN`` consecutive sentences
         (so a one-sentence injection padded with pages of ordinary text is scored on its own)."""
-        cp = _codepoints(text)
-        b = bucket_matrix_from(cp, self.bits)
-        w = self._coef_ext[b].sum(axis=0, dtype=np.float64)  # bucket -1 (no n-gram) hits the trailing 0.0
-        c = (b >= 0).sum(axis=0)
-        length = b.shape[1]
-        if length <= WINDOW + 2:
-            starts_list, ends_list = [np.zeros(1, dtype=np.int64)], [np.full(1, length, dtype=np.int64)]
-        else:
-            fixed = np.arange(0, length - STRIDE, STRIDE)[:MAX_WINDOWS]
-            starts_list, ends_list = [fixed], [np.minimum(fixed + WINDOW, length)]
-        cuts = sentence_cuts(cp)
-        if len(cuts):
-            bounds = np.concatenate(([0], cuts[cuts < length], [length]))
-            for span in range(1, SENTENCE_SPAN + 1):
-                if len(bounds) > span + 1:
-                    s, e = bounds[:-span], bounds[span:]
-                    keep = np.flatnonzero((e - s) >= MIN_SENTENCE)[:MAX_WINDOWS]
-                    starts_list.append(s[keep])
-                    ends_list.append(e[keep])
-        starts, ends = np.concatenate(starts_list), np.concatenate(ends_list)
-        cw = np.zeros(length + 1)
-        np.cumsum(w, out=cw[1:])
-        cc = np.zeros(length + 1, dtype=np.int64)
-        np.cumsum(c, out=cc[1:])
-        # n-grams that start in a window but run past its end are counted in it: a negligible blur at the
-        # right edge (at most 4 of the window's n-grams), and exact for a text that is a single window
-        total = np.maximum(cc[ends] - cc[starts], 1)
-        logits = (cw[ends] - cw[starts]) / np.sqrt(total) + self.intercept
+        logits = self._window_logits([text])[0]
         return 1.0 / (1.0 + np.exp(-logits))
 
     def probability(self, text: str) -> float:
         """The text's probability of being an injection: that of its most suspicious window."""
         if not text:
             return 0.0
-        return float(self.window_probabilities(text).max())
+        return float(self.probabilities([text])[0])
+
+    def probabilities(self, texts: list[str]) -> np.ndarray:
+        """``probability`` of each text, computed in one vectorised pass over all of them (a batch of short
+        texts costs about what one long text does). The same numbers whatever the batch: window sums are
+        exact integer sums of fixed-point weights."""
+        out = np.zeros(len(texts))
+        live = [i for i, t in enumerate(texts) if t]
+        short = [i for i in live if len(texts[i]) + 2 <= WINDOW + 2]
+        long_ = [i for i in live if len(texts[i]) + 2 > WINDOW + 2]
+        if short:
+            out[short] = 1.0 / (1.0 + np.exp(-self._short_max_logits([texts[i] for i in short])))
+        if long_:
+            for i, logits in zip(long_, self._window_logits([texts[i] for i in long_]), strict=True):
+                out[i] = 1.0 / (1.0 + math.exp(-float(logits.max())))
+        return out
+
+    def _short_max_logits(self, texts: list[str]) -> np.ndarray:
+        """The most suspicious window's logit of each text that is one window long, all texts at once: the
+        whole text, and its runs of one or two sentences (exactly the windows ``_window_logits`` takes)."""
+        cw, cc, cut_mask, starts_of, ends_of = self._prefix_sums(texts)
+        count = len(texts)
+        owner_starts: list[np.ndarray] = [np.arange(count)]
+        starts_list: list[np.ndarray] = [starts_of]
+        ends_list: list[np.ndarray] = [ends_of]
+        cuts = np.flatnonzero(cut_mask) + 1                          # global positions just after a cut
+        cut_owner = np.searchsorted(ends_of, cuts, side="right")     # the text each cut lies in
+        inside = cuts < ends_of[np.minimum(cut_owner, count - 1)]
+        cuts, cut_owner = cuts[inside], cut_owner[inside]
+        has_cuts = np.zeros(count, dtype=bool)
+        has_cuts[cut_owner] = True
+        # bounds of every text with cuts: its start, its cuts, its end (sorted: texts are consecutive)
+        with_cuts = np.flatnonzero(has_cuts)
+        bounds = np.concatenate([starts_of[with_cuts], cuts, ends_of[with_cuts]])
+        owner = np.concatenate([with_cuts, cut_owner, with_cuts])
+        order = np.lexsort((bounds, owner))
+        bounds, owner = bounds[order], owner[order]
+        for span in range(1, SENTENCE_SPAN + 1):
+            if len(bounds) > span:
+                s, e = bounds[:-span], bounds[span:]
+                same = owner[:-span] == owner[span:]
+                keep = same & ((e - s) >= MIN_SENTENCE)
+                owner_starts.append(owner[:-span][keep])
+                starts_list.append(s[keep])
+                ends_list.append(e[keep])
+        who = np.concatenate(owner_starts)
+        starts, ends = np.concatenate(starts_list), np.concatenate(ends_list)
+        total = np.maximum(cc[ends] - cc[starts], 1)
+        logits = (cw[ends] - cw[starts]) / FIXED_ONE / np.sqrt(total) + self.intercept
+        best = np.full(count, -np.inf)
+        np.maximum.at(best, who, logits)
+        return best
+
+    def _prefix_sums(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Prefix sums of fixed-point weights and of n-gram counts over the padded texts laid end to end, the
+        sentence-cut mask, and where each padded text starts and ends."""
+        padded = [" " + t + " " for t in texts]
+        lengths = np.array([len(p) for p in padded], dtype=np.int64)
+        ends_of = np.cumsum(lengths)
+        starts_of = ends_of - lengths
+        cp = np.frombuffer("".join(padded).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+        b = bucket_matrix_from(cp, self.bits)
+        total_len = len(cp)
+        # an n-gram that runs past the end of its own text does not exist (as in a text scored alone)
+        owner_end = np.repeat(ends_of, lengths)
+        position = np.arange(total_len)
+        for k, n in enumerate(NGRAMS):
+            b[k, position + n > owner_end] = -1
+        w = self._coef_fixed[b].sum(axis=0)   # int64: exact, so the sum does not depend on the batch
+        c = (b >= 0).sum(axis=0)
+        cw = np.zeros(total_len + 1, dtype=np.int64)
+        np.cumsum(w, out=cw[1:])
+        cc = np.zeros(total_len + 1, dtype=np.int64)
+        np.cumsum(c, out=cc[1:])
+        cut_mask = _cut_mask(cp)
+        # a cut is only ever inside one padded text: never across the join of two
+        cut_mask[ends_of[:-1] - 1] = False
+        return cw, cc, cut_mask, starts_of, ends_of
+
+    def _window_logits(self, texts: list[str]) -> list[np.ndarray]:
+        cw, cc, cut_mask, starts_of, ends_of = self._prefix_sums(texts)
+        lengths = ends_of - starts_of
+        out: list[np.ndarray] = []
+        for base, length in zip(starts_of.tolist(), lengths.tolist(), strict=True):
+            if length <= WINDOW + 2:
+                starts_list, ends_list = [np.zeros(1, dtype=np.int64)], [np.full(1, length, dtype=np.int64)]
+            else:
+                fixed = np.arange(0, length - STRIDE, STRIDE)[:MAX_WINDOWS]
+                starts_list, ends_list = [fixed], [np.minimum(fixed + WINDOW, length)]
+            cuts = np.flatnonzero(cut_mask[base:base + length - 1]) + 1
+            if len(cuts):
+                bounds = np.concatenate(([0], cuts[cuts < length], [length]))
+                for span in range(1, SENTENCE_SPAN + 1):
+                    if len(bounds) > span + 1:
+                        s, e = bounds[:-span], bounds[span:]
+                        keep = np.flatnonzero((e - s) >= MIN_SENTENCE)[:MAX_WINDOWS]
+                        starts_list.append(s[keep])
+                        ends_list.append(e[keep])
+            starts = np.concatenate(starts_list) + base
+            ends = np.concatenate(ends_list) + base
+            # n-grams that start in a window but run past its end are counted in it: a negligible blur at the
+            # right edge (at most 4 of the window's n-grams), and exact for a text that is a single window
+            total = np.maximum(cc[ends] - cc[starts], 1)
+            out.append((cw[ends] - cw[starts]) / FIXED_ONE / np.sqrt(total) + self.intercept)
+        return out
+
+
+def _cut_mask(cp: np.ndarray) -> np.ndarray:
+    """``sentence_cuts`` as a mask over positions 0..len-2 (a cut just after position i)."""
+    head, nxt = cp[:-1], cp[1:]
+    soft = (head == 46) | (head == 33) | (head == 63) | (head == 59) | (head == 58)  # . ! ? ; :
+    mask = soft & ((nxt == 32) | (nxt == 10))
+    mask |= (head == 10) | (head == 0x3002) | (head == 0xFF01) | (head == 0xFF1F) | (head == 0xFF1B)
+    return mask
+
+
+FIXED_ONE = float(1 << 32)  # weights as int64 multiples of 2**-32: window sums exact in any order
 
 
 _lock = threading.Lock()

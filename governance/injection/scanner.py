@@ -21,7 +21,13 @@ from dataclasses import dataclass, field
 from governance.injection import classifier as _classifier
 from governance.injection.prefilter import Prefilter
 from governance.injection.signatures import INDEX, SQUASHED, AnchorIndex
-from governance.injection.views import has_invisible_inside_words, has_mixed_script_word, normalize, views
+from governance.injection.views import (
+    View,
+    has_invisible_inside_words,
+    has_mixed_script_word,
+    normalize,
+    views,
+)
 
 FLAG_THRESHOLD = 0.5
 HIDDEN_WEIGHT = 0.35
@@ -168,22 +174,48 @@ def match_signatures(text: str, index: AnchorIndex = INDEX) -> list[Finding]:
     (``prefilter.py``) and whose anchors occur are run, in signature order."""
     if index is not INDEX:
         return _match_signatures_slow(text, index)
+    return match_signatures_many([text])[0]
+
+
+def match_signatures_many(texts: Sequence[str]) -> list[list[Finding]]:
+    """``match_signatures`` of each text. Views short enough to be one segment (most texts: requests, fields,
+    ticket bodies) are prefiltered together, in one scan of them all joined by line breaks; a key occurrence
+    that straddles two of them can only keep a signature in, never rule one out."""
+    all_views = [views(t) for t in texts]
+    pieces: list[str] = []
+    where: dict[tuple[int, int], tuple[int, int]] = {}
+    offset = 0
+    for ti, vs in enumerate(all_views):
+        for vi, view in enumerate(vs):
+            if not view.kind.endswith("despaced") and len(view.text) <= SEGMENT:
+                pieces.append(view.text)
+                where[(ti, vi)] = (offset, offset + len(view.text))
+                offset += len(view.text) + 1
+    batch_of = PREFILTER.spans("\n".join(pieces)) if pieces else None
+    return [_match_views(vs, ti, where, batch_of) for ti, vs in enumerate(all_views)]
+
+
+def _match_views(vs: list[View], ti: int, where: dict[tuple[int, int], tuple[int, int]],
+                 batch_of: Callable[[int, int], set[int]] | None) -> list[Finding]:
     found: dict[str, Finding] = {}
     seen: set[str] = set()
-    sigs = index.signatures
-    for view in views(text):
+    sigs = INDEX.signatures
+    for vi, view in enumerate(vs):
         if view.kind.endswith("despaced"):
             for sid, family, weight, phrases in SQUASHED:
                 if sid not in found and any(p in view.text for p in phrases):
                     found[sid] = Finding(sid, family, weight, view.kind)
             continue
+        span_in_batch = where.get((ti, vi))
         segments = _segment_spans(view.text)
         of = None
         for chunk, span in segments:
             if chunk in seen:
                 continue  # a derived view leaves most lines as they were: match each distinct segment once
             seen.add(chunk)
-            if span is None:
+            if span_in_batch is not None and batch_of is not None:
+                survivors = batch_of(*span_in_batch)
+            elif span is None:
                 survivors = PREFILTER.survivors(chunk)
             else:
                 if of is None:
@@ -218,49 +250,75 @@ def _match_signatures_slow(text: str, index: AnchorIndex) -> list[Finding]:
 
 def classifier_finding(norm: str) -> Finding | None:
     """The shipped classifier's signal for a normalised text, or None (below threshold, or no weights)."""
+    return classifier_findings([norm])[0]
+
+
+def classifier_findings(norms: Sequence[str]) -> list[Finding | None]:
+    """``classifier_finding`` of each text, scored in one vectorised pass."""
     model = _classifier.load()
-    if model is None or len(norm) < _classifier.MIN_CHARS:
-        return None
-    p = model.probability(norm.lower())
+    out: list[Finding | None] = [None] * len(norms)
+    if model is None:
+        return out
+    live = [i for i, n in enumerate(norms) if len(n) >= _classifier.MIN_CHARS]
+    if not live:
+        return out
     t = model.threshold
-    if p < t:
-        return None
-    weight = 0.5 + 0.5 * (p - t) / max(1e-9, 1.0 - t)
-    return Finding(f"{p:.2f}", "classifier", round(min(weight, 1.0), 4))
+    for i, p in zip(live, model.probabilities([norms[i].lower() for i in live]).tolist(), strict=True):
+        if p >= t:
+            weight = 0.5 + 0.5 * (p - t) / max(1e-9, 1.0 - t)
+            out[i] = Finding(f"{p:.2f}", "classifier", round(min(weight, 1.0), 4))
+    return out
 
 
 def analyse(text: str, *, max_chars: int, allow_empty: bool = False,
             extra: Sequence[ExtraSignal] = (), use_classifier: bool = True) -> Analysis:
     """Score one text. ``max_chars``: longer is flagged ``too_long`` (and only a window is scanned).
     ``use_classifier=False`` scores with the rules alone (the evaluation's ablation)."""
-    reasons: list[str] = []
-    hard_flag = False
-    if len(text) > max_chars:
-        reasons.append(f"too_long:{len(text)}>{max_chars}")
-        hard_flag = True
-    window = text[: max_chars * SCAN_WINDOW_FACTOR]
-    norm = normalize(window)
-    if not norm and not allow_empty:
-        reasons.append("empty")
-        hard_flag = True
-    findings = match_signatures(window) if norm else []
-    if findings and all(f.view != "plain" for f in findings):
-        findings.append(Finding("hidden", "structure", HIDDEN_WEIGHT))
-    if has_invisible_inside_words(window):
-        findings.append(Finding("invisible_in_word", "structure", INVISIBLE_WEIGHT))
-    if has_mixed_script_word(norm.lower()):
-        findings.append(Finding("mixed_script", "structure", MIXED_SCRIPT_WEIGHT))
-    if use_classifier and norm:
-        got = classifier_finding(norm)
+    return analyse_many([text], max_chars=max_chars, allow_empty=allow_empty, extra=extra,
+                        use_classifier=use_classifier)[0]
+
+
+def analyse_many(texts: Sequence[str], *, max_chars: int, allow_empty: bool = False,
+                 extra: Sequence[ExtraSignal] = (), use_classifier: bool = True) -> list[Analysis]:
+    """``analyse`` of each text, in order, with the prefilter and the classifier run once over the batch
+    (the same verdicts as one by one: nothing in a text's score depends on its neighbours)."""
+    prepared: list[tuple[list[str], bool, str, str]] = []
+    for text in texts:
+        reasons: list[str] = []
+        hard_flag = False
+        if len(text) > max_chars:
+            reasons.append(f"too_long:{len(text)}>{max_chars}")
+            hard_flag = True
+        window = text[: max_chars * SCAN_WINDOW_FACTOR]
+        norm = normalize(window)
+        if not norm and not allow_empty:
+            reasons.append("empty")
+            hard_flag = True
+        prepared.append((reasons, hard_flag, window, norm))
+    scanned = [i for i, p in enumerate(prepared) if p[3]]
+    matched = dict(zip(scanned, match_signatures_many([prepared[i][2] for i in scanned]), strict=True))
+    learned = (dict(zip(scanned, classifier_findings([prepared[i][3] for i in scanned]), strict=True))
+               if use_classifier else {})
+    out: list[Analysis] = []
+    for i, (reasons, hard_flag, window, norm) in enumerate(prepared):
+        findings = list(matched.get(i, []))
+        if findings and all(f.view != "plain" for f in findings):
+            findings.append(Finding("hidden", "structure", HIDDEN_WEIGHT))
+        if has_invisible_inside_words(window):
+            findings.append(Finding("invisible_in_word", "structure", INVISIBLE_WEIGHT))
+        if has_mixed_script_word(norm.lower()):
+            findings.append(Finding("mixed_script", "structure", MIXED_SCRIPT_WEIGHT))
+        got = learned.get(i)
         if got is not None:
             findings.append(got)
-    for signal in extra:
-        got = signal(norm)
-        if got is not None:
-            findings.append(got)
-    score = 1.0 if hard_flag else noisy_or([f.weight for f in findings])
-    flagged = hard_flag or score >= FLAG_THRESHOLD
-    # rules first (heaviest first): they say *what* was seen; the classifier's probability comes last
-    reasons.extend(f.reason for f in sorted(findings, key=lambda f: (f.family == "classifier", -f.weight)))
-    return Analysis(flagged=flagged, score=score, reasons=tuple(reasons), normalized=norm,
-                    findings=tuple(findings))
+        for signal in extra:
+            extra_finding = signal(norm)
+            if extra_finding is not None:
+                findings.append(extra_finding)
+        score = 1.0 if hard_flag else noisy_or([f.weight for f in findings])
+        flagged = hard_flag or score >= FLAG_THRESHOLD
+        # rules first (heaviest first): they say *what* was seen; the classifier's probability comes last
+        reasons.extend(f.reason for f in sorted(findings, key=lambda f: (f.family == "classifier", -f.weight)))
+        out.append(Analysis(flagged=flagged, score=score, reasons=tuple(reasons), normalized=norm,
+                            findings=tuple(findings)))
+    return out
