@@ -135,11 +135,11 @@ def cmd_dev(args: argparse.Namespace) -> int:
         {"role": "user", "content": "show customer cus_acme_001"}]}})
     print("\n".join([
         "", f"Warden API:   {base}   (OpenAPI: {base}/openapi.json, with the token below)",
-        f"Approvals inbox: {base}/inbox   (paste an approver's token: warden token --tenant acme --user bob "
-        "--roles support_lead)", *(f"{k}: {v}" for k, v in urls.items()),
+        (f"Approvals inbox: {base}/inbox   (paste an approver's token: warden token --tenant acme --user bob "
+         "--roles support_lead)"), *(f"{k}: {v}" for k, v in urls.items()),
         f"Dev token (acme/alice, support_agent, {settings.jwt_max_ttl_s // 60} min):", token, "",
-        "Try:", f"curl -s -X POST {base}/runs/wait -H 'Authorization: Bearer {token}' "
-        f"-H 'Content-Type: application/json' -d {shlex.quote(body)}", "",
+        "Try:", (f"curl -s -X POST {base}/runs/wait -H 'Authorization: Bearer {token}' "
+                 f"-H 'Content-Type: application/json' -d {shlex.quote(body)}"), "",
     ]), flush=True)
     try:
         serve(settings, host=settings.host, port=settings.port, workers=settings.workers)

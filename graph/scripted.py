@@ -25,23 +25,23 @@ from langchain_core.outputs import ChatGeneration, ChatResult
 from pydantic import Field, PrivateAttr
 
 _RULES: tuple[tuple[re.Pattern[str], Any], ...] = (
-    (re.compile(r"refund (\d+) cents? (?:on|for|of|to) order (\S+)", re.I),
+    (re.compile(r"refund (\d+) cents? (?:on|for|of|to) order (\S+)", re.IGNORECASE),
      lambda m: [_step("issue_refund", {"order_id": m[2], "amount_cents": int(m[1]),
                                        "reason": "customer request"}, "user asked for a refund")]),
-    (re.compile(r"show customer (\S+)|get customer (\S+)|look up customer (\S+)", re.I),
+    (re.compile(r"show customer (\S+)|get customer (\S+)|look up customer (\S+)", re.IGNORECASE),
      lambda m: [_step("get_customer", {"customer_id": m[1] or m[2] or m[3]}, "user asked for the customer")]),
-    (re.compile(r"(?:list )?orders (?:for|of) (\S+)", re.I),
+    (re.compile(r"(?:list )?orders (?:for|of) (\S+)", re.IGNORECASE),
      lambda m: [_step("list_orders", {"customer_id": m[1]}, "user asked for the orders")]),
-    (re.compile(r"(?:close|resolve) ticket (\S+)", re.I),
+    (re.compile(r"(?:close|resolve) ticket (\S+)", re.IGNORECASE),
      lambda m: [_step("update_ticket", {"ticket_id": m[1], "status": "closed", "note": "closed on request"},
                       "user asked to close the ticket")]),
-    (re.compile(r"show ticket (\S+)|get ticket (\S+)", re.I),
+    (re.compile(r"show ticket (\S+)|get ticket (\S+)", re.IGNORECASE),
      lambda m: [_step("get_ticket", {"ticket_id": m[1] or m[2]}, "user asked for the ticket")]),
-    (re.compile(r'email customer (\S+) about "([^"]*)" saying "([^"]*)"', re.I),
+    (re.compile(r'email customer (\S+) about "([^"]*)" saying "([^"]*)"', re.IGNORECASE),
      lambda m: [_step("get_customer", {"customer_id": m[1]}, "find the customer's address"),
                 _step("send_email", {"to": {"$ref": "step{n}.email"}, "subject": m[2], "body": m[3]},
                       "user asked to email the customer")]),
-    (re.compile(r'email (\S+@\S+) about "([^"]*)" saying "([^"]*)"', re.I),
+    (re.compile(r'email (\S+@\S+) about "([^"]*)" saying "([^"]*)"', re.IGNORECASE),
      lambda m: [_step("send_email", {"to": m[1], "subject": m[2], "body": m[3]}, "user asked to send an email")]),
 )
 
@@ -54,7 +54,7 @@ def plan_for(request: str) -> dict[str, Any]:
     """The rule-based plan for a request in the small command language (see module docstring)."""
     steps: list[dict[str, Any]] = []
     for clause in re.split(r";|\band then\b|\band\b(?=\s+(?:refund|show|get|list|close|resolve|email|look))",
-                           request, flags=re.I):
+                           request, flags=re.IGNORECASE):
         for pattern, make in _RULES:
             m = pattern.search(clause)
             if m:

@@ -79,9 +79,9 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_dev_secrets_outside_dev(self) -> Settings:
-        if self.env == "prod" and self.jwt_algorithm == "HS256":
-            if self.jwt_secret.get_secret_value() == DEV_JWT_SECRET:
-                raise ValueError("WARDEN_JWT_SECRET is the development placeholder; set a real secret")
+        if (self.env == "prod" and self.jwt_algorithm == "HS256"
+                and self.jwt_secret.get_secret_value() == DEV_JWT_SECRET):
+            raise ValueError("WARDEN_JWT_SECRET is the development placeholder; set a real secret")
         return self
 
     @property

@@ -12,7 +12,15 @@ from sqlalchemy.orm import Session
 
 from graph.runtime import WardenRuntime, open_runtime
 from graph.settings import Settings
-from tests.integration.graph_helpers import ALICE, BOB_LEAD, FRAN_FINANCE, GLOBEX_LEAD, ask, decide, new_config
+from tests.integration.graph_helpers import (
+    ALICE,
+    BOB_LEAD,
+    FRAN_FINANCE,
+    GLOBEX_LEAD,
+    ask,
+    decide,
+    new_config,
+)
 from tools.db import LedgerEntry, Order, Refund
 
 pytestmark = pytest.mark.integration

@@ -4,12 +4,10 @@ by the runtime, the credential cannot leak by printing or pickling, and read too
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import base64
 import json
 import pickle
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
