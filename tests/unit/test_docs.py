@@ -22,3 +22,12 @@ def test_readme_starts_with_the_two_commands_and_ci_runs_the_test_one() -> None:
     commands = [line.split("#")[0].strip() for line in block.group(1).splitlines() if line.strip()]
     assert commands == ["make run", "make test"]
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_every_stop_reason_is_documented() -> None:
+    from typing import get_args
+
+    from nodes.state import StopReason
+
+    missing = [reason for reason in get_args(StopReason) if f"`{reason}`" not in README]
+    assert missing == []
