@@ -7,21 +7,25 @@ are an upper bound), ``heldout.jsonl`` was written after the rules were frozen, 
 the classifier was trained and ``heldout_v3.jsonl`` before the third round of rule changes and retraining
 (commit d5434fc); none is ever used for tuning — those are the numbers to believe. Every table
 shows the rules alone and rules + classifier. Texts labelled ``meta`` (customers *discussing* attacks)
-are reported apart from the benign false-positive rate. Throughput is CPU time (``time.process_time``), so a
-busy machine does not make the guard look slower than it is.
+are reported apart from the benign false-positive rate. Documents: each corpus's injections buried among its
+own benign texts, and documents of benign texts alone (a long benign text is flagged more often than one of
+its parts). Throughput is CPU time (``time.process_time``), so a busy machine does not make the guard look
+slower than it is; short texts one call each (``scan_untrusted``) and batched (``scan_many``, what
+``warden scan`` does).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import random
 import sys
 import time
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from governance.guard import scan_untrusted
+from governance.guard import scan_many, scan_untrusted
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 REPORTS = Path(__file__).resolve().parent / "reports"
@@ -55,6 +59,30 @@ def per_family(records: list[dict[str, Any]]) -> tuple[str, dict[str, float]]:
     return "\n".join(lines), totals
 
 
+def documents(records: list[dict[str, Any]], seed: int = 7) -> tuple[str, dict[str, float]]:
+    """Long texts, as tool outputs are: each injection of the corpus buried at a random place among six of the
+    corpus's own benign texts (recall), and documents of six benign texts alone (false-positive rate)."""
+    rng = random.Random(seed)
+    benign = [r["text"] for r in records if r["label"] == "benign"]
+    attacks = [r["text"] for r in records if r["label"] == "injection"]
+    buried = 0
+    for attack in attacks:
+        parts = [rng.choice(benign) for _ in range(6)]
+        parts.insert(rng.randint(0, 6), attack)
+        buried += scan_untrusted("\n".join(parts), max_chars=100_000).flagged
+    n_docs = 100
+    fp = sum(scan_untrusted("\n".join(rng.choice(benign) for _ in range(6)), max_chars=100_000).flagged
+             for _ in range(n_docs))
+    out = {"buried_recall": buried / max(1, len(attacks)), "benign_doc_fpr": fp / n_docs}
+    line = (f"| {len(attacks)} | {buried} ({out['buried_recall']:.1%}) | {n_docs} | {fp} "
+            f"({out['benign_doc_fpr']:.1%}) |")
+    return line, out
+
+
+ORDINARY = {"ordinary", "ordinary_generated", "para_b_request", "para_b_record", "para_b_operational",
+            "carrier_benign", "kb_article", "para_b_kb", "angry_email", "para_b_angry", "para_b_retraction"}
+
+
 def _docs(texts: list[str], target: int) -> list[str]:
     docs, buf = [], ""
     for t in texts * 4:
@@ -65,9 +93,11 @@ def _docs(texts: list[str], target: int) -> list[str]:
     return docs
 
 
-def throughput(texts: list[str], benign: list[str], repeat: int = 3) -> dict[str, float]:
+def throughput(texts: list[str], benign: list[str], repeat: int = 3, ordinary: list[str] | None = None
+               ) -> dict[str, float]:
     """MB/s (CPU time) on short texts and on 2 KB / 16 KB documents made by concatenating corpus texts: all of
-    them (attack-dense) and the benign ones only (the risky-looking support-desk text)."""
+    them (attack-dense), the benign ones only (the risky-looking support-desk text) and, if given, the
+    ordinary ones (requests, tool records, KB, complaints: what most real traffic looks like)."""
     scan_untrusted("warm up")  # the classifier's weights load once per process
     out: dict[str, float] = {}
     size = sum(len(t.encode()) for t in texts)
@@ -77,8 +107,13 @@ def throughput(texts: list[str], benign: list[str], repeat: int = 3) -> dict[str
             scan_untrusted(t)
     cpu = time.process_time() - start
     out["short_texts_mb_s"] = size * repeat / cpu / 1e6
+    start = time.process_time()
+    for _ in range(repeat):
+        scan_many(texts)
+    out["short_texts_batched_mb_s"] = size * repeat / (time.process_time() - start) / 1e6
     out["short_texts_avg_bytes"] = size / len(texts)
-    for name, pool in (("docs", texts), ("benign_docs", benign)):
+    pools = [("docs", texts), ("benign_docs", benign)] + ([("ordinary_docs", ordinary)] if ordinary else [])
+    for name, pool in pools:
         for target in (2_000, 16_000):
             docs = _docs(pool, target)[:200]
             start = time.process_time()
@@ -99,7 +134,16 @@ def main(argv: list[str] | None = None) -> int:
     ho_table, ho_tot = per_family(heldout)
     ho2_table, ho2_tot = per_family(heldout2)
     ho3_table, ho3_tot = per_family(heldout3)
-    tp = throughput([r["text"] for r in dev + heldout], [r["text"] for r in dev if r["label"] == "benign"])
+    tp = throughput([r["text"] for r in dev + heldout], [r["text"] for r in dev if r["label"] == "benign"],
+                    ordinary=[r["text"] for r in dev if r["family"] in ORDINARY])
+    doc_rows = []
+    doc_tot = {}
+    for name, records in (("held-out v1", heldout), ("held-out v2", heldout2), ("held-out v3", heldout3),
+                          ("dev", dev)):
+        line, doc_tot[name] = documents(records)
+        doc_rows.append(f"| {name} {line}")
+    doc_table = "\n".join(["| corpus | injections | buried in benign text, flagged | benign documents | flagged |",
+                           "|---|---|---|---|---|", *doc_rows])
     speed = "\n".join(f"- {k}: {v:.2f}" for k, v in tp.items())
     text = (f"# Guard evaluation (generated by `python -m evals.guard_eval --write`)\n\n"
             f"Each cell: texts flagged (rate) by the rules alone and by rules + classifier (the shipped guard).\n\n"
@@ -109,6 +153,8 @@ def main(argv: list[str] | None = None) -> int:
             f"on)\n\n{ho3_table}\n\n"
             f"## Dev corpus (rules tuned and classifier trained on it: an upper bound; out-of-fold classifier "
             f"figures are printed by `python -m evals.train_classifier`)\n\n{dev_table}\n\n"
+            f"## Documents (rules + classifier; six texts of the same corpus joined by line breaks)\n\n"
+            f"{doc_table}\n\n"
             f"## Throughput (MB/s, CPU time, one core)\n\n{speed}\n")
     print(text)
     for name, tot in (("held-out v1", ho_tot), ("held-out v2", ho2_tot), ("held-out v3", ho3_tot),

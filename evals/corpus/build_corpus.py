@@ -284,7 +284,7 @@ def operational(rng: random.Random) -> Iterator[dict[str, Any]]:
     while m < 240:
         t = rng.choice(("acme", "globex", "initech"))
 
-        def clause() -> str:
+        def clause(t: str = t) -> str:
             return rng.choice(P.B_OP_CLAUSES).format(c=rng.choice((100, 250, 499, 750, 1500, 2000, 4200, 9900)), t=t,
                                                      n=rng.randint(1, 29), k=rng.randint(1, 3))
         parts = [clause() for _ in range(rng.choice((2, 2, 2, 3)))]
@@ -299,8 +299,8 @@ def operational(rng: random.Random) -> Iterator[dict[str, Any]]:
 
 
 RECORD_FORMATS = (
-    '{{"ticket_id": "tkt_{t}_0{n}", "customer_id": "cus_{t}_0{n}", "subject": "{subject}", "status": "open", '
-    '"body": "{body}"}}',
+    ('{{"ticket_id": "tkt_{t}_0{n}", "customer_id": "cus_{t}_0{n}", "subject": "{subject}", "status": "open", '
+     '"body": "{body}"}}'),
     '{{"customer_id": "cus_{t}_0{n}", "name": "{name}", "email": "{mail}", "plan": "team", "notes": "{body}"}}',
     "Orders for cus_{t}_0{n}: ord_{t}_0{n}_1 (paid, 29.00 EUR), ord_{t}_0{n}_2 (refunded, 12.50 EUR). Note: {body}",
     "From: {name} <{mail}>\nTo: support@{t}.example\nSubject: {subject}\n\n{body}\n\n-- \n{first}",

@@ -44,6 +44,7 @@ MAX_WINDOWS = 256     # a bound on the work per text (scan() never passes more t
 
 _P = np.uint64(0x100000001B3)          # FNV-64 prime as the polynomial base
 _FIB = np.uint64(0x9E3779B97F4A7C15)   # 2**64 / golden ratio
+_LENGTH_MIX = {n: np.uint64(n * 0x632BE59BD9B4E019 % (1 << 64)) for n in NGRAMS}
 
 
 def _codepoints(text: str) -> np.ndarray:
@@ -60,18 +61,18 @@ def bucket_matrix_from(cp: np.ndarray, bits: int = BITS) -> np.ndarray:
     length = len(cp)
     out = np.full((len(NGRAMS), length), -1, dtype=np.int64)
     shift = np.uint64(64 - bits)
-    with np.errstate(over="ignore"):
-        h = cp.copy()
-        n = 1
-        for k, target in enumerate(NGRAMS):
-            while n < target:
-                h = h[:-1] * _P + cp[n:]
-                n += 1
-            if len(h) == 0:
-                break
-            # mix the length in so that a 2-gram and a 3-gram never share a hash by construction
-            mixed = (h + np.uint64(target) * np.uint64(0x632BE59BD9B4E019)) * _FIB
-            out[k, : len(h)] = (mixed >> shift).astype(np.int64)
+    # uint64 *arrays* wrap silently (only numpy scalar arithmetic warns), so no errstate context is needed
+    h = cp.copy()
+    n = 1
+    for k, target in enumerate(NGRAMS):
+        while n < target:
+            h = h[:-1] * _P + cp[n:]
+            n += 1
+        if len(h) == 0:
+            break
+        # mix the length in so that a 2-gram and a 3-gram never share a hash by construction
+        mixed = (h + _LENGTH_MIX[target]) * _FIB
+        out[k, : len(h)] = (mixed >> shift).astype(np.int64)
     return out
 
 
