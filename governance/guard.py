@@ -129,10 +129,12 @@ def _error_verdict(line_no: int, code: str, message: str) -> dict[str, Any]:
 JSONL_BATCH = 256  # records scanned together by ``scan_jsonl`` (verdicts still come out in input order)
 
 
-def scan_jsonl(lines: Iterable[str], *, max_chars: int = UNTRUSTED_MAX_CHARS) -> Iterator[dict[str, Any]]:
+def scan_jsonl(lines: Iterable[str], *, max_chars: int = UNTRUSTED_MAX_CHARS,
+               batch: int = JSONL_BATCH) -> Iterator[dict[str, Any]]:
     """Exactly one verdict per input line, in input order. Input lines are ``{"text": "..."}``; any other
     line (blank, not JSON, not such an object) yields an error verdict (``flagged: true`` plus ``error``).
-    Records are scanned in batches of ``JSONL_BATCH`` (``scan_many``); output is written batch by batch."""
+    Records are scanned ``batch`` at a time (``scan_many``), so verdicts come out batch by batch (``batch=1``
+    answers each line as soon as it is read, at a lower throughput)."""
     pending: list[tuple[int, str | dict[str, Any]]] = []   # (line number, text to scan or a ready verdict)
 
     def flush() -> Iterator[dict[str, Any]]:
@@ -144,7 +146,7 @@ def scan_jsonl(lines: Iterable[str], *, max_chars: int = UNTRUSTED_MAX_CHARS) ->
 
     for n, line in enumerate(lines, start=1):
         pending.append((n, _parse_line(n, line)))
-        if len(pending) >= JSONL_BATCH:
+        if len(pending) >= max(1, batch):
             yield from flush()
     yield from flush()
 

@@ -43,3 +43,8 @@ def test_classifier_probabilities_do_not_depend_on_the_batch() -> None:
     assert np.array_equal(model.probabilities(texts), alone)
     assert np.array_equal(model.probabilities(texts[::-1]), alone[::-1])
     assert all(float(model.window_probabilities(t).max()) == p for t, p in zip(texts, alone, strict=True) if t)
+
+
+def test_scan_jsonl_batch_size_does_not_change_verdicts() -> None:
+    lines = [json.dumps({"text": t}) for t in TEXTS] + [""]
+    assert list(scan_jsonl(lines, batch=1)) == list(scan_jsonl(lines, batch=5)) == list(scan_jsonl(lines))
