@@ -31,7 +31,7 @@ from governance.guard import GuardPolicy
 from governance.injection.topics import TopicPolicy, default_topic_policy
 from graph.build import build_graph
 from graph.checkpointer import WardenRedisSaver, open_checkpointer
-from graph.models import make_planner
+from graph.models import make_extractor, make_planner
 from graph.settings import Settings
 from nodes.context import Deps, Limits
 from nodes.guard import GUARD_POLICY_KEY
@@ -73,7 +73,7 @@ def make_deps(settings: Settings, *, engine: Engine | None = None, registry: Too
     issuer = issuer or CredentialIssuer.generate(ttl_s=settings.tool_credential_ttl_s)
     audit = SqlAuditLog(engine)
     return Deps(engine=engine, read_engine=read_engine, registry=registry or make_registry(settings, issuer),
-                planner=make_planner(settings), audit=audit,
+                planner=make_planner(settings), extractor=make_extractor(settings), audit=audit,
                 roles=RoleDirectory(read_engine, write_engine=engine, audit=audit), credentials=issuer,
                 limits=make_limits(settings))
 

@@ -9,7 +9,10 @@ known plans (select it with ``WARDEN_MODEL_PROVIDER=scripted``). Two modes:
   and emits a plan JSON for a small command language, e.g. ``refund 1500 cents on order ord_acme_001_1``,
   ``show customer cus_acme_001``, ``list orders for cus_acme_001``, ``show ticket tkt_acme_001``,
   ``close ticket tkt_acme_001``, ``email customer cus_acme_001 about "Subject" saying "Body"``,
-  ``email someone@example.com about "Subject" saying "Body"``; clauses joined with " and " or ";".
+  ``email someone@example.com about "Subject" saying "Body"``, ``refund 500 cents on the order mentioned in
+  ticket tkt_acme_005`` (a ``$extract`` slot); clauses joined with " and " or ";".
+
+``ScriptedExtractor`` is the matching stand-in for the quarantined extraction model.
 """
 
 from __future__ import annotations
@@ -24,7 +27,16 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 from pydantic import Field, PrivateAttr
 
+from nodes.context import Extraction
+from nodes.plan import EXTRACT_KINDS
+
 _RULES: tuple[tuple[re.Pattern[str], Any], ...] = (
+    (re.compile(r"refund (\d+) cents? (?:on|for) the order (?:mentioned |named |written )?in ticket (\S+)",
+                re.IGNORECASE),
+     lambda m: [_step("get_ticket", {"ticket_id": m[2]}, "read the ticket that names the order"),
+                _step("issue_refund", {"order_id": {"$extract": "step{n}.body", "as": "order_id"},
+                                       "amount_cents": int(m[1]), "reason": "customer request"},
+                      "user asked to refund the order the ticket names")]),
     (re.compile(r"refund (\d+) cents? (?:on|for|of|to) order (\S+)", re.IGNORECASE),
      lambda m: [_step("issue_refund", {"order_id": m[2], "amount_cents": int(m[1]),
                                        "reason": "customer request"}, "user asked for a refund")]),
@@ -46,6 +58,10 @@ _RULES: tuple[tuple[re.Pattern[str], Any], ...] = (
 )
 
 
+def _slot(value: dict[str, Any]) -> str | None:
+    return next((k for k in ("$ref", "$extract") if k in value), None)
+
+
 def _step(tool: str, args: dict[str, Any], why: str) -> dict[str, Any]:
     return {"tool": tool, "args": args, "why": why}
 
@@ -60,9 +76,10 @@ def plan_for(request: str) -> dict[str, Any]:
             if m:
                 made = make(m)
                 offset = len(steps)
-                for s in made:  # a $ref "step{n}" points at the first step this clause added
-                    s["args"] = {k: ({"$ref": v["$ref"].replace("{n}", str(offset + 1))}
-                                     if isinstance(v, dict) and "$ref" in v else v) for k, v in s["args"].items()}
+                for s in made:  # a $ref / $extract "step{n}" points at the first step this clause added
+                    s["args"] = {k: ({**v, slot: v[slot].replace("{n}", str(offset + 1))}
+                                     if isinstance(v, dict) and (slot := _slot(v)) else v)
+                                 for k, v in s["args"].items()}
                 steps.extend(made)
                 break
     return {"steps": steps}
@@ -101,3 +118,16 @@ class ScriptedChatModel(BaseChatModel):
             "input_tokens": tokens_in, "output_tokens": len(content) // 4,
             "total_tokens": tokens_in + len(content) // 4})
         return ChatResult(generations=[ChatGeneration(message=message)])
+
+
+class ScriptedExtractor:
+    """A deterministic stand-in for the quarantined extraction model. It is NOT a language model: it returns the
+    first value in the text that has the kind's exact form (``nodes.plan.EXTRACT_KINDS``) — what an honest model
+    would pick when the text names one such value — and reads no instruction."""
+
+    name = "scripted-extractor"
+
+    def extract(self, text: str, kind: str, config: Any = None) -> Extraction:
+        pattern = EXTRACT_KINDS[kind][1]
+        m = re.search(rf"(?<![A-Za-z0-9_@.]){pattern}(?![A-Za-z0-9_@])", text)
+        return Extraction(value=m.group(0) if m else None)

@@ -55,6 +55,23 @@ class PlannerModel(Protocol):
 
 
 @dataclass(frozen=True)
+class Extraction:
+    """What a quarantined extraction returned: the raw value (checked by the caller) or why there is none."""
+
+    value: Any = None
+    error: str | None = None
+
+
+class ExtractorModel(Protocol):
+    """A model call with a fixed output schema and no tools: reads untrusted text, returns one value of a kind
+    (``nodes.plan.EXTRACT_KINDS``). It may be fooled by the text; it can never add a step or call a tool."""
+
+    name: str
+
+    def extract(self, text: str, kind: str, config: RunnableConfig | None = None) -> Extraction: ...
+
+
+@dataclass(frozen=True)
 class Limits:
     max_plan_attempts: int = 3
     max_replans: int = 1
@@ -84,6 +101,7 @@ class Deps:
     limits: Limits = field(default_factory=Limits)
     prompts: Prompts = field(default_factory=Prompts)
     clock: Callable[[], float] = time.time
+    extractor: ExtractorModel | None = None  # None: plans with ``$extract`` slots fail at that step
 
     def __reduce__(self) -> tuple[Callable[[int], Deps | None], tuple[int]]:
         """Pickle as a reference to this process's live instance, never the clients themselves.

@@ -2,7 +2,11 @@
 
 The step's tool, version and argument slots come from the accepted plan and nothing else. ``$ref`` slots are
 filled from earlier results; a value read from a field a tool marks untrusted makes the argument *tainted*,
-and a non-read tool with a tainted argument always goes to approval, whatever its tier. Side effects happen
+and a non-read tool with a tainted argument always goes to approval, whatever its tier. ``$extract`` slots are
+filled by the quarantined extraction model (fixed schema, no tools) from an earlier result's text, checked
+against the kind's pattern, and always tainted; quarantined text is never handed to it. Re-running this node
+may extract again, but a write with an extracted value is parked with the value fixed in the state before any
+effect, so the effect's idempotency key never depends on a second extraction. Side effects happen
 only through ``ToolRegistry.execute`` with an idempotency key derived from (thread, turn, step, tool, version,
 args): LangGraph may run this node again after a crash or a resume, and the ledger makes that a replay.
 
@@ -26,7 +30,7 @@ from governance.quarantine import note as quarantine_note
 from governance.quarantine import screen_output
 from nodes import audit
 from nodes.context import Deps, deps_of
-from nodes.plan import parse_ref
+from nodes.plan import checked_extraction, parse_extract, parse_ref
 from nodes.state import State, StepResult, stamp
 from tools.errors import ToolError
 from tools.ledger import execution_event, idempotency_key
@@ -39,12 +43,35 @@ def _untrusted_fields(registry: ToolRegistry, result: StepResult) -> frozenset[s
     return spec.untrusted_output_fields if isinstance(spec, ToolSpec) else frozenset()
 
 
-def _resolve(args: dict[str, Any], results: list[StepResult], registry: ToolRegistry,
+def _extract(deps: Deps, config: RunnableConfig, name: str, text: Any, kind: str,
+             where: str) -> tuple[Any, ToolError | None]:
+    """One quarantined extraction: the model sees only ``text`` and the kind, answers one value through a fixed
+    schema, and the value must be exactly of that kind. Its failures are the step's (never retryable: the same
+    text gives the same answer)."""
+    def fail(message: str) -> tuple[Any, ToolError]:
+        return None, ToolError(error="extraction_failed", message=message[:500], field=name, retryable=False)
+
+    if deps.extractor is None:
+        return fail("this deployment has no extraction model")
+    if not isinstance(text, str) or not text.strip():
+        return fail(f"{where} holds no text to extract a {kind} from")
+    out = deps.extractor.extract(text[:8000], kind, config)
+    value = checked_extraction(kind, out.value) if out.error is None else None
+    if value is None:
+        return fail(f"no {kind} could be extracted from {where}" + (f" ({out.error})" if out.error else ""))
+    return value, None
+
+
+def _resolve(deps: Deps, config: RunnableConfig, args: dict[str, Any], results: list[StepResult],
              base: int) -> tuple[dict[str, Any], list[str], ToolError | None]:
+    registry = deps.registry
     resolved: dict[str, Any] = {}
     tainted: list[str] = []
     for name, value in args.items():
         ref = parse_ref(value)
+        extraction = parse_extract(value) if ref is None else None
+        if extraction is not None:
+            ref = extraction[:2]
         if ref is None:
             resolved[name] = value
             continue
@@ -64,6 +91,13 @@ def _resolve(args: dict[str, Any], results: list[StepResult], registry: ToolRegi
             # human who has read the held text can supply the value in a new request.
             return {}, [], ToolError(error="unresolved_ref", message=quarantine_note(
                 name, f"step{idx - base + 1}.{field}", held)[:2000], field=name, retryable=False)
+        if extraction is not None:
+            value, err = _extract(deps, config, name, output[field], extraction[2], f"step{idx - base + 1}.{field}")
+            if err is not None:
+                return {}, [], err
+            resolved[name] = value
+            tainted.append(name)  # read out of text by a model: whoever wrote the text may have chosen it
+            continue
         resolved[name] = output[field]
         # Provenance is transitive: a result obtained with tainted arguments is itself derived from untrusted
         # data, so every field of it taints what it fills.
@@ -158,7 +192,7 @@ def executor(state: State, config: RunnableConfig) -> dict[str, Any]:
     step = state.get("cursor", 0)
     base = int(plan.get("base", 0))
     planned = plan["steps"][step - base]
-    args, tainted, err = _resolve(planned["args"], state.get("results", []), deps.registry, base)
+    args, tainted, err = _resolve(deps, config, planned["args"], state.get("results", []), base)
     call: dict[str, Any] = {"step": step, "tool": planned["tool"], "version": planned["version"], "args": args,
                             "why": planned.get("why", ""), "tainted": tainted}
     if err is not None:

@@ -31,6 +31,7 @@ ToolErrorCode = Literal[
     "timeout",  # the tool's deadline passed or the DB lock wait timed out; nothing was committed
     "internal",  # a bug or an unexpected DB failure; details logged, not leaked
     "unresolved_ref",  # (executor) a plan placeholder names a step result or field that does not exist
+    "extraction_failed",  # (executor) a $extract slot: no value of its kind in the text, or no extraction model
 ]
 
 
