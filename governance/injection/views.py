@@ -221,19 +221,55 @@ def decoded_texts(text: str) -> list[tuple[str, str]]:
     return out
 
 
+BLOCK_SEPARATOR = "\n\x00\n"  # between the blocks of a derived view: no signature can match across it
+
+
+def _changed_blocks(plain_lines: list[str], derived: str) -> str | None:
+    """What of a derived view is worth reading: the lines it changed, each with one line of context on both
+    sides, as blocks joined by ``BLOCK_SEPARATOR`` (the plain view has already been read everywhere else).
+    ``None`` when it changed nothing; the whole view when its lines no longer line up with the plain ones (a
+    tag or comment spanning lines was removed)."""
+    lines = derived.split("\n")
+    if len(lines) != len(plain_lines):
+        return derived
+    changed = [i for i, (a, b) in enumerate(zip(plain_lines, lines, strict=True)) if a != b]
+    if not changed:
+        return None
+    if len(changed) * 3 >= len(lines):
+        return derived
+    blocks: list[tuple[int, int]] = []
+    for i in changed:
+        start, end = max(0, i - 1), min(len(lines), i + 2)
+        if blocks and start <= blocks[-1][1]:
+            blocks[-1] = (blocks[-1][0], max(blocks[-1][1], end))
+        else:
+            blocks.append((start, end))
+    return BLOCK_SEPARATOR.join("\n".join(lines[a:b]) for a, b in blocks)
+
+
 def _surface_views(kind: str, plain: str) -> list[View]:
-    """Views of an already normalised, lower-cased text that need no decoding."""
+    """Views of an already normalised, lower-cased text that need no decoding. A derived view holds only
+    the blocks of lines it changes (``_changed_blocks``): in a long document a few folded characters would
+    otherwise make every segment new and the whole document would be read again per view."""
     views = [View(kind, plain)]
+    plain_lines = plain.split("\n")
+
+    def add(name: str, text: str) -> None:
+        blocks = _changed_blocks(plain_lines, text)
+        if blocks is not None:
+            views.append(View(f"{kind}>{name}", blocks))
+
+    base = plain
     if not plain.isascii() and _CONFUSABLE_RE.search(plain):
-        views.append(View(f"{kind}>confusables", fold_confusables(plain)))
-    base = views[-1].text
+        base = fold_confusables(plain)
+        add("confusables", base)
     if "<" in base or "&" in base or "*" in base or "`" in base or "~" in base:
         markup = _EMPHASIS.sub("", _TAG.sub("", _COMMENT_MARKS.sub(" ", html.unescape(base)))).lower()
         if markup != base:
-            views.append(View(f"{kind}>markup", collapse_spaces(markup)))
+            add("markup", collapse_spaces(markup))
             base = markup
     if _LEET_TRIGGER.search(base):
-        views.append(View(f"{kind}>leet", leet(base)))
+        add("leet", leet(base))
     if _SPELLED.search(base):
         views.append(View(f"{kind}>despaced", _SQUASH.sub("", base)))
     if "rot13" in base or "rot-13" in base or "rot 13" in base:
