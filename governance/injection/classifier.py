@@ -143,8 +143,9 @@ class Model:
         exact integer sums of fixed-point weights."""
         out = np.zeros(len(texts))
         live = [i for i, t in enumerate(texts) if t]
-        short = [i for i in live if len(texts[i]) + 2 <= WINDOW + 2]
-        long_ = [i for i in live if len(texts[i]) + 2 > WINDOW + 2]
+        # one text alone: the per-text path has fewer fixed costs than the vectorised batch bookkeeping
+        short = [i for i in live if len(texts[i]) + 2 <= WINDOW + 2] if len(live) > 1 else []
+        long_ = [i for i in live if i not in set(short)]
         if short:
             out[short] = 1.0 / (1.0 + np.exp(-self._short_max_logits([texts[i] for i in short])))
         if long_:
@@ -198,11 +199,13 @@ class Model:
         cp = np.frombuffer("".join(padded).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
         b = bucket_matrix_from(cp, self.bits)
         total_len = len(cp)
-        # an n-gram that runs past the end of its own text does not exist (as in a text scored alone)
-        owner_end = np.repeat(ends_of, lengths)
-        position = np.arange(total_len)
-        for k, n in enumerate(NGRAMS):
-            b[k, position + n > owner_end] = -1
+        # an n-gram that runs past the end of its own text does not exist (as in a text scored alone; the
+        # last text's tail is already -1)
+        if len(texts) > 1:
+            owner_end = np.repeat(ends_of, lengths)
+            position = np.arange(total_len)
+            for k, n in enumerate(NGRAMS):
+                b[k, position + n > owner_end] = -1
         w = self._coef_fixed[b].sum(axis=0)   # int64: exact, so the sum does not depend on the batch
         c = (b >= 0).sum(axis=0)
         cw = np.zeros(total_len + 1, dtype=np.int64)

@@ -191,12 +191,20 @@ def match_signatures_many(texts: Sequence[str]) -> list[list[Finding]]:
                 pieces.append(view.text)
                 where[(ti, vi)] = (offset, offset + len(view.text))
                 offset += len(view.text) + 1
+    if sum(len(piece) for piece in pieces) <= SMALL_BATCH and all(
+            len(v.text) <= SEGMENT for vs in all_views for v in vs if not v.kind.endswith("despaced")):
+        # one short text: the anchor index alone is cheaper than numpy's fixed cost (same verdicts: both only
+        # skip signatures that cannot match)
+        return [_match_views(vs, ti, {}, None, small=True) for ti, vs in enumerate(all_views)]
     batch_of = PREFILTER.spans("\n".join(pieces)) if pieces else None
     return [_match_views(vs, ti, where, batch_of) for ti, vs in enumerate(all_views)]
 
 
+SMALL_BATCH = 600  # below this many characters of single-segment views in a batch, no numpy prefilter
+
+
 def _match_views(vs: list[View], ti: int, where: dict[tuple[int, int], tuple[int, int]],
-                 batch_of: Callable[[int, int], set[int]] | None) -> list[Finding]:
+                 batch_of: Callable[[int, int], set[int]] | None, *, small: bool = False) -> list[Finding]:
     found: dict[str, Finding] = {}
     seen: set[str] = set()
     sigs = INDEX.signatures
@@ -213,6 +221,11 @@ def _match_views(vs: list[View], ti: int, where: dict[tuple[int, int], tuple[int
             if chunk in seen:
                 continue  # a derived view leaves most lines as they were: match each distinct segment once
             seen.add(chunk)
+            if small and len(chunk) <= SEGMENT:
+                for sig in INDEX.candidates(chunk):
+                    if sig.id not in found and sig.search(chunk):
+                        found[sig.id] = Finding(sig.id, sig.family, sig.weight, view.kind)
+                continue
             if span_in_batch is not None and batch_of is not None:
                 survivors = batch_of(*span_in_batch)
             elif span is None:
