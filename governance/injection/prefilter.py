@@ -194,23 +194,19 @@ BITMAP_BITS = 16                          # 64 KB: stays in cache
 
 def _key(lit: str) -> tuple[str, bool, bool]:
     """What a literal is looked for by: a window of it whose length is one of ``KEY_LENGTHS``, and whether the
-    window starts (ends) where the literal does. Rarer windows prune more: one that spans the first inner
-    space (the end of a word and the start of the next: ``al com`` of ``additional commands``), else a
-    suffix holding a symbol (``stant:``) when the prefix holds none, else the prefix."""
+    window starts (ends) where the literal does. Rarer windows prune more: one around the first symbol
+    (``al:gra`` of ``approval:granted``), else one that spans the first inner space (the end of a word and the
+    start of the next: ``al com`` of ``additional commands``), else the prefix."""
     n = max(k for k in KEY_LENGTHS if k <= len(lit))
     if n == len(lit):
         return lit, True, True
+    symbol = next((i for i, ch in enumerate(lit) if not ch.isalnum() and ch not in " _'"), -1)
     space = lit.find(" ", 1)
-    if 0 < space < len(lit) - 1:
-        a = min(max(0, space - n // 2), len(lit) - n)
-        return lit[a:a + n], a == 0, a + n == len(lit)
-    head, tail = lit[:n], lit[len(lit) - n:]
-
-    def symbolic(s: str) -> bool:
-        return any(not ch.isalnum() and ch != " " for ch in s)
-    if symbolic(tail) and not symbolic(head):
-        return tail, False, True
-    return head, True, False
+    at = symbol if symbol >= 0 else (space if 0 < space < len(lit) - 1 else -1)
+    if at < 0:
+        return lit[:n], True, False
+    a = min(max(0, at - n // 2), len(lit) - n)
+    return lit[a:a + n], a == 0, a + n == len(lit)
 
 
 def _key_hash(key: str) -> int:
