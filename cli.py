@@ -83,11 +83,15 @@ def cmd_scan(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"warden scan: {exc}", file=sys.stderr)
         return 2
+    interactive = not args.file and sys.stdin.isatty()
+    batch = args.batch if args.batch is not None else (1 if interactive else 256)
     bad = 0
     with source:
-        for verdict in scan_jsonl(source, max_chars=args.max_chars):
+        for verdict in scan_jsonl(source, max_chars=args.max_chars, batch=batch):
             bad += "error" in verdict
             sys.stdout.write(json.dumps(verdict, ensure_ascii=False) + "\n")
+            if batch == 1:
+                sys.stdout.flush()
     sys.stdout.flush()
     return 1 if bad else 0
 
@@ -341,6 +345,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("scan", help="scan JSONL {\"text\": ...} lines for prompt injection")
     p.add_argument("file", nargs="?", help="a JSONL file (default: stdin)")
     p.add_argument("--max-chars", type=int, default=20_000, help="longer texts are flagged too_long")
+    p.add_argument("--batch", type=int, default=None, metavar="N",
+                   help="scan N records at a time (faster; verdicts come out N at a time). Default: 256, or 1 "
+                        "when stdin is a terminal")
     p.set_defaults(func=cmd_scan)
     p = sub.add_parser("dev", help="services + seed + serve, for `make run`")
     p.add_argument("--no-model", action="store_true")

@@ -287,9 +287,8 @@ async def test_the_credential_never_reaches_state_checkpoints_or_logs(
     issuer = RecordingIssuer(rt.deps.credentials)
     g = _graph(rt, credentials=issuer)
     config = new_config()
-    # "; " joins the clauses: with " and ", the guard's classifier flags this legitimate request (a known false
-    # positive, reported on the injection issue); this test is about credentials, not the guard.
-    await ask(g, config, REFUND + "; show customer cus_acme_001")
+    # " and ": this legitimate two-clause request was once a guard false positive (fixed; see test_guard_operational)
+    await ask(g, config, REFUND + " and show customer cus_acme_001")
     done = await decide(g, config, BOB_LEAD, "accept")
     assert done["stop_reason"] == "completed" and len(issuer.minted) == 2
     assert {c.scope.access for c in issuer.minted} == {"read", "write"}

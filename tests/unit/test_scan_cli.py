@@ -49,3 +49,23 @@ def test_cli_reads_stdin_undecodable_bytes_included() -> None:
     lines = [json.loads(line) for line in io.StringIO(proc.stdout.decode()).read().splitlines()]
     assert proc.returncode == 1 and b"Traceback" not in proc.stderr
     assert lines[0]["flagged"] is True and lines[1]["error"]["code"] == "invalid_json"
+
+
+def test_batch_one_answers_each_line_before_the_next_arrives() -> None:
+    """A caller that writes a line and waits for its verdict (an interactive pipe) is not left hanging behind a
+    batch; the verdicts are the same as batched ones."""
+    proc = subprocess.Popen([sys.executable, "-m", "cli", "scan", "--batch", "1"], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parents[2])
+    assert proc.stdin is not None and proc.stdout is not None
+    try:
+        answers = []
+        for line in LINES[:2]:
+            proc.stdin.write(line + "\n")
+            proc.stdin.flush()
+            answers.append(json.loads(proc.stdout.readline()))  # blocks forever if the verdict is held back
+        proc.stdin.close()
+        assert proc.wait(timeout=60) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert answers == list(scan_jsonl(LINES[:2]))
