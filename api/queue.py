@@ -93,7 +93,8 @@ class RunQueue:
         rid, _, tid = item.partition(" ")
         busy = orjson.dumps(BUSY).decode()
         res = await self._claim(
-            keys=[self.keys.run(rid), self.keys.inflight(wid), self.keys.thread_lock(tid)],
+            keys=[self.keys.run(rid), self.keys.inflight(wid), self.keys.thread_lock(tid), self.keys.worker(wid),
+                  self.keys.queue],
             args=[item, wid, now_iso(), self.lease_ms * 2, rid, busy, self.ttl_s],
         )
         if isinstance(res, list):

@@ -18,9 +18,16 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[
 return 0
 """
 
-# KEYS: run, inflight, lock   ARGV: entry, worker_id, now, lock_ttl_ms, run_id, busy_error_json, ttl_s
+# KEYS: run, inflight, lock, lease, queue   ARGV: entry, worker_id, now, lock_ttl_ms, run_id, busy_error_json, ttl_s
 # -> HGETALL of the claimed run, or a status string when the entry is skipped.
+# A worker without a lease (stalled, not yet re-registered) takes nothing: the entry goes back to the head of the
+# queue. Otherwise a reaper would requeue what it just claimed, and the run would be claimed a third time.
 CLAIM = """
+if redis.call('EXISTS', KEYS[4]) == 0 then
+  redis.call('LREM', KEYS[2], 1, ARGV[1])
+  redis.call('RPUSH', KEYS[5], ARGV[1])
+  return 'no_lease'
+end
 local st = redis.call('HGET', KEYS[1], 'status')
 if not st then
   redis.call('LREM', KEYS[2], 1, ARGV[1])

@@ -150,6 +150,8 @@ class WorkerPool:
         if isinstance(claimed, str):
             if claimed == "busy":
                 await self.queue.fail_unclaimed(rid, BUSY)
+            elif claimed == "no_lease":  # handed straight back; wait for the heartbeat to register us again
+                await asyncio.sleep(self.settings.run_lease_s / 6)
             return
         try:
             outcome = await self._execute(claimed)
