@@ -17,6 +17,7 @@ run: install
 test: install
 	.venv/bin/warden services up
 	.venv/bin/lint-imports
+	.venv/bin/ruff check .
 	.venv/bin/python -m pytest -q $(PYTEST_ARGS)
 
 services-up: install

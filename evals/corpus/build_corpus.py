@@ -22,9 +22,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from evals.corpus import seeds_paraphrase as P
 from evals.corpus.seeds_attack import CARRIERS, GOALS, MODELS, MULTILINGUAL, TEMPLATES, USERS
 from evals.corpus.seeds_benign import BENIGN, META
-from evals.corpus import seeds_paraphrase as P
 
 OUT = Path(__file__).resolve().parent / "dev.jsonl"
 SEED = 20251104
