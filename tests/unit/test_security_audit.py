@@ -182,15 +182,21 @@ def test_an_effect_commits_with_its_audit_record_or_not_at_all(registry: ToolReg
     engines.read.dispose()
 
 
-def test_warden_audit_verify_names_the_first_broken_record(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    from cli import main
+@pytest.fixture()
+def cli_engine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Engine:
+    """A fresh audit database that ``warden`` (cli.main) uses through WARDEN_DATABASE_URL."""
     from tests.unit.tools_fixtures import fresh_engine
 
     db = tmp_path / "cli.db"
     monkeypatch.setenv("WARDEN_DATABASE_URL", f"sqlite:///{db}")
-    eng = fresh_engine(db)
+    return fresh_engine(db)
+
+
+def test_warden_audit_verify_names_the_first_broken_record(cli_engine: Engine,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    from cli import main
+
+    eng = cli_engine
     _fill(SqlAuditLog(eng), 4)
     _fill(SqlAuditLog(eng), 1, "globex")
     assert main(["audit", "verify"]) == 0
@@ -243,15 +249,10 @@ def test_a_cut_tail_and_a_rewritten_tail_are_found_against_published_heads(engin
     assert gone.records == 0 and gone.broken is not None and "cut off" in gone.broken.reason
 
 
-def test_audit_verify_expect_checks_a_pinned_head(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_audit_verify_expect_checks_a_pinned_head(cli_engine: Engine, capsys: pytest.CaptureFixture[str]) -> None:
     from cli import main
-    from tests.unit.tools_fixtures import fresh_engine
 
-    db = tmp_path / "pin.db"
-    monkeypatch.setenv("WARDEN_DATABASE_URL", f"sqlite:///{db}")
-    eng = fresh_engine(db)
+    eng = cli_engine
     _fill(SqlAuditLog(eng), 3)
     assert main(["audit", "verify", "--tenant", "acme"]) == 0
     head = capsys.readouterr().out.split("head ")[1].strip()
