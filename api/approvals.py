@@ -90,6 +90,7 @@ def approval_item(rec: Mapping[str, str]) -> dict[str, Any]:
         "requested_by": approval.get("requested_by"),
         "approver_roles": list(approval.get("approver_roles") or ()),
         "tainted": list(approval.get("tainted") or ()),
+        "provenance": dict(approval.get("provenance") or {}),
         "tier": approval.get("tier"),
         "version": approval.get("version"),
         "step": approval.get("step"),

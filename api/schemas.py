@@ -283,6 +283,8 @@ class ApprovalPublic(BaseModel):
     requested_by: str | None
     approver_roles: list[str]
     tainted: list[Any]
+    provenance: dict[str, str] = Field(default_factory=dict,
+                                       description="argument -> where its value came from (earlier step, extraction)")
     tier: str | None = None
     version: int | None = None
     step: int | None = None

@@ -94,7 +94,9 @@ def _iso(value: str | float, timespec: str = "microseconds") -> str:
 def interrupt_payload(state: State, pending: dict[str, Any], refusal: str | None) -> dict[str, Any]:
     requester = state.get("requester", {})
     req = pending["requirement"]
-    taint = f" Tainted arguments (derived from untrusted text): {', '.join(pending['tainted'])}." \
+    sources = pending.get("provenance") or {}
+    taint = " Tainted arguments (derived from untrusted text): " + ", ".join(
+        f"{name} ({sources[name]})" if name in sources else name for name in pending["tainted"]) + "." \
         if pending.get("tainted") else ""
     expires = _iso(pending["expires_at"]) if pending.get("expires_at") else None
     expires_text = _iso(pending["expires_at"], "seconds") if pending.get("expires_at") else None
@@ -114,6 +116,7 @@ def interrupt_payload(state: State, pending: dict[str, Any], refusal: str | None
             "rule": req.get("rule", ""), "reason": req["reason"], "facts": pending.get("facts", {}),
             "requested_by": requester.get("user"), "tenant": requester.get("tenant"),
             "step": pending["step"], "tainted": pending.get("tainted", []), "why": pending.get("why", ""),
+            "provenance": dict(sources),
             "requested_at": _iso(pending["requested_at"]) if pending.get("requested_at") else None,
             "expires_at": expires,
         },

@@ -62,11 +62,20 @@ def _extract(deps: Deps, config: RunnableConfig, name: str, text: Any, kind: str
     return value, None
 
 
+def _source(result: StepResult, field: str, n: int) -> str:
+    """Where a slot's value came from, for the approver: ``step1.body of get_ticket(ticket_id=tkt_acme_001)``."""
+    args = ", ".join(f"{k}={v}" for k, v in (result.get("args") or {}).items() if isinstance(v, str | int))
+    return f"step{n}.{field} of {result.get('tool')}({args[:120]})"
+
+
 def _resolve(deps: Deps, config: RunnableConfig, args: dict[str, Any], results: list[StepResult],
-             base: int) -> tuple[dict[str, Any], list[str], ToolError | None]:
+             base: int, provenance: dict[str, str] | None = None) -> tuple[dict[str, Any], list[str], ToolError | None]:
+    """Fill the plan's data slots. ``provenance`` (if given) receives, per filled argument, where its value
+    came from — shown to the approver next to the taint."""
     registry = deps.registry
     resolved: dict[str, Any] = {}
     tainted: list[str] = []
+    provenance = provenance if provenance is not None else {}
     for name, value in args.items():
         ref = parse_ref(value)
         extraction = parse_extract(value) if ref is None else None
@@ -97,8 +106,10 @@ def _resolve(deps: Deps, config: RunnableConfig, args: dict[str, Any], results: 
                 return {}, [], err
             resolved[name] = value
             tainted.append(name)  # read out of text by a model: whoever wrote the text may have chosen it
+            provenance[name] = f"extracted as {extraction[2]} from {_source(source, field, idx - base + 1)}"
             continue
         resolved[name] = output[field]
+        provenance[name] = _source(source, field, idx - base + 1)
         # Provenance is transitive: a result obtained with tainted arguments is itself derived from untrusted
         # data, so every field of it taints what it fills.
         if field in _untrusted_fields(registry, source) or source.get("tainted"):
@@ -192,9 +203,10 @@ def executor(state: State, config: RunnableConfig) -> dict[str, Any]:
     step = state.get("cursor", 0)
     base = int(plan.get("base", 0))
     planned = plan["steps"][step - base]
-    args, tainted, err = _resolve(deps, config, planned["args"], state.get("results", []), base)
+    provenance: dict[str, str] = {}
+    args, tainted, err = _resolve(deps, config, planned["args"], state.get("results", []), base, provenance)
     call: dict[str, Any] = {"step": step, "tool": planned["tool"], "version": planned["version"], "args": args,
-                            "why": planned.get("why", ""), "tainted": tainted}
+                            "why": planned.get("why", ""), "tainted": tainted, "provenance": provenance}
     if err is not None:
         return _failed(deps, config, state, call, err, None)
     key = _key(state, config, call)

@@ -62,7 +62,9 @@ function render(items) {
     if (Array.isArray(a.tainted) && a.tainted.length) {
       const t = $(".tainted", node);
       t.hidden = false;
-      t.textContent = "Derived from untrusted text (check them): " + a.tainted.join(", ");
+      const from = a.provenance || {};
+      t.textContent = "Derived from untrusted text (check them): " +
+        a.tainted.map((name) => from[name] ? `${name} ← ${from[name]}` : name).join("; ");
     }
     const args = $(".args", node);
     args.value = JSON.stringify(a.args || {}, null, 2);

@@ -122,7 +122,9 @@ def test_an_honest_extraction_fills_the_slot_and_the_write_waits_with_it_marked(
     [intr] = out["__interrupt__"]
     shown = intr.value["approval"]
     assert shown["args"]["order_id"] == expected and shown["tainted"] == ["order_id"]
-    assert "order_id" in intr.value["description"] and _refunds(seeded_engine) == 0
+    source = "extracted as order_id from step1.body of get_ticket(ticket_id=tkt_acme_001)"
+    assert shown["provenance"] == {"order_id": source}
+    assert f"order_id ({source})" in intr.value["description"] and _refunds(seeded_engine) == 0
     assert [kind for kind, _ in seen.seen] == ["order_id"] and expected in seen.seen[0][1]
     done = g.invoke(Command(resume={"decision": "accept", "decided_by": BOB_LEAD.as_dict()}), config,
                     context=ALICE)

@@ -101,6 +101,8 @@ def test_taint_is_transitive_through_a_read_called_with_tainted_args(deps: Deps,
     shown = state.interrupts[0].value
     assert shown["approval"]["args"]["to"] == "carla.mendes@acme-client.example"
     assert shown["approval"]["tainted"] == ["to"] and "Tainted arguments" in shown["description"]
+    # ... and where it came from: the read that was itself called with a value out of the ticket
+    assert shown["approval"]["provenance"] == {"to": "step2.email of get_customer(customer_id=cus_acme_003)"}
 
 
 def test_hostile_planner_never_sees_outsider_text(deps: Deps, seeded_engine: Engine) -> None:
