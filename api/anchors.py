@@ -33,9 +33,13 @@ def anchor_key(prefix: str, tenant: str) -> str:
     return f"{prefix}:audit:anchors:{tenant}"
 
 
-async def publish_heads(redis: Redis, prefix: str, engine: Any) -> int:
-    """Anchor every tenant's current head; returns how many anchors were new."""
-    current = await anyio.to_thread.run_sync(heads, engine)
+async def read_heads(engine: Any) -> dict[str, Anchor]:
+    """Every tenant's current audit head, read from SQL in a worker thread."""
+    return await anyio.to_thread.run_sync(heads, engine)
+
+
+async def publish_heads(redis: Redis, prefix: str, current: dict[str, Anchor]) -> int:
+    """Anchor these heads (``read_heads``); returns how many anchors were new."""
     if not current:
         return 0
     pipe = redis.pipeline(transaction=False)

@@ -22,14 +22,12 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
-import anyio
 import orjson
 
-from api.anchors import publish_heads
+from api.anchors import publish_heads, read_heads
 from api.deps import Services
 from api.errors import ApiError
 from api.launch import launch
-from governance.audit import heads
 from governance.auth import Principal
 
 log = logging.getLogger("warden.expiry")
@@ -47,23 +45,31 @@ def _expires_at(value: dict[str, Any]) -> float | None:
         return None
 
 
-async def _tenants(svc: Services) -> list[str]:
-    """Tenants that may have pending approvals. With an audit trail: every tenant with audit records — a
-    superset, since an action is recorded (fail-closed) before it is parked — from one indexed SQL query rather
-    than a SCAN of the whole Redis keyspace every sweep. Without one (a stand-in runtime): the SCAN."""
-    engine = getattr(getattr(svc.runtime, "deps", None), "engine", None)
-    if engine is not None:
-        return sorted(await anyio.to_thread.run_sync(heads, engine))
+def _audit_engine(svc: Services) -> Any:
+    """The engine of this runtime's audit trail, or None (a stand-in runtime keeps none)."""
+    return getattr(getattr(svc.runtime, "deps", None), "engine", None)
+
+
+async def _tenants(svc: Services, audit_heads: dict[str, Any] | None) -> list[str]:
+    """Tenants that may have pending approvals. With an audit trail: every tenant with audit records (its
+    heads) — a superset, since an action is recorded (fail-closed) before it is parked — from one indexed SQL
+    query rather than a SCAN of the whole Redis keyspace every sweep. Without one: the SCAN."""
+    if audit_heads is not None:
+        return sorted(audit_heads)
     head, tail = f"{svc.keys.prefix}:tenant:", ":approvals"
     found = [key async for key in svc.redis.scan_iter(match=f"{head}*{tail}", count=500)]
     return sorted({k[len(head):-len(tail)] for k in found})
 
 
-async def sweep_once(svc: Services, *, now: float | None = None) -> list[str]:
-    """Resume every expired pending approval once; returns the approval ids it launched an expiry for."""
+async def sweep_once(svc: Services, *, now: float | None = None,
+                     audit_heads: dict[str, Any] | None = None) -> list[str]:
+    """Resume every expired pending approval once; returns the approval ids it launched an expiry for.
+    ``audit_heads`` (``api.anchors.read_heads``) names the tenants to look at; without it they are read here."""
     now = time.time() if now is None else now
+    if audit_heads is None and (engine := _audit_engine(svc)) is not None:
+        audit_heads = await read_heads(engine)
     launched: list[str] = []
-    for tenant in await _tenants(svc):
+    for tenant in await _tenants(svc, audit_heads):
         for rec in await svc.store.pending_approvals(tenant):
             value = orjson.loads(rec["value"])
             expires = _expires_at(value)
@@ -85,28 +91,25 @@ async def sweep_once(svc: Services, *, now: float | None = None) -> list[str]:
 async def _loop(svc: Services) -> None:
     interval = svc.settings.approval_sweep_s
     while True:
+        audit_heads = None
         try:
-            expired = await sweep_once(svc)
+            engine = _audit_engine(svc)
+            audit_heads = await read_heads(engine) if engine is not None else None
+            expired = await sweep_once(svc, audit_heads=audit_heads)
             if expired:
                 log.warning("expired %d pending approval(s): %s", len(expired), ", ".join(expired))
         except asyncio.CancelledError:
             raise
         except Exception:
             log.exception("approval expiry sweep failed; retrying")
-        try:
-            await _anchor(svc)
+        try:  # the same heads, published as anchors (api.anchors)
+            if audit_heads:
+                await publish_heads(svc.redis, svc.keys.prefix, audit_heads)
         except asyncio.CancelledError:
             raise
         except Exception:
             log.exception("publishing the audit heads failed; retrying")
         await asyncio.sleep(interval)
-
-
-async def _anchor(svc: Services) -> None:
-    """Publish every tenant's audit head to Redis (``api.anchors``), when this runtime keeps an audit trail."""
-    engine = getattr(getattr(svc.runtime, "deps", None), "engine", None)
-    if engine is not None:
-        await publish_heads(svc.redis, svc.keys.prefix, engine)
 
 
 @asynccontextmanager
