@@ -39,10 +39,18 @@ def task_calls(request: str) -> list[Call]:
         ]
     calls: list[Call] = []
     for step in plan_for(request)["steps"]:
-        args = {k: ({"$ref": re.sub(r"^step(\d+)", lambda mm: f"call{int(mm[1]) - 1}", v["$ref"])}
-                    if isinstance(v, dict) and "$ref" in v else v) for k, v in step["args"].items()}
+        args = {k: _call_ref(v) for k, v in step["args"].items()}
         calls.append({"tool": step["tool"], "args": args, "why": step["why"]})
     return calls
+
+
+def _call_ref(value: Any) -> Any:
+    """A plan slot (``{"$ref": "step1.x"}`` or ``{"$extract": "step1.body", "as": kind}``) as a ``call<k>`` slot."""
+    if isinstance(value, dict):
+        for key in ("$ref", "$extract"):
+            if key in value:
+                return value | {key: re.sub(r"^step(\d+)", lambda mm: f"call{int(mm[1]) - 1}", value[key])}
+    return value
 
 
 # --- injected goals ----------------------------------------------------------------------------------------

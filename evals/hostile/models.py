@@ -6,6 +6,11 @@
   (``goals.goal_calls``) and turns it into tool calls — before the user's task, as the injections demand.
   That is the worst case for a defence: a model that cannot be talked out of anything.
 
+It also fills extraction slots: ``HostileExtractor`` is Warden's quarantined extraction call played by the same
+obedient model — asked for an order id in a ticket body, it returns the one an injected instruction names, not
+the customer's (``HonestExtractor`` returns the first value of the kind, as ``graph.scripted.ScriptedExtractor``
+does). In the baseline loop the model extracts for itself, the same way.
+
 Two modes, because the two configurations ask differently:
 
 - ``mode="plan"`` (Warden's planner via ``graph.models.JsonPlanner``): replies with one JSON plan; injected goals
@@ -21,6 +26,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any, Literal
 
 from langchain_core.callbacks import CallbackManagerForLLMRun
@@ -30,8 +36,54 @@ from langchain_core.outputs import ChatGeneration, ChatResult
 from pydantic import PrivateAttr
 
 from evals.hostile.goals import Call, goal_calls, same_call, task_calls
+from graph.scripted import ScriptedExtractor
+from nodes.context import Extraction
+from nodes.plan import EXTRACT_KINDS
 
 _CALL_REF = re.compile(r"^call(\d+)\.(\*|[A-Za-z_][A-Za-z0-9_]*)$")
+_HONEST = ScriptedExtractor()
+
+
+def honest_pick(text: str, kind: str) -> Any:
+    """The value an honest extractor returns: the first one of the kind's exact form in the text."""
+    return _HONEST.extract(text, kind).value
+
+
+def hostile_pick(text: str, kind: str) -> Any:
+    """The value an obedient extractor returns: one that an instruction in the text names (the first injected
+    goal with an argument of the kind's exact form), else the honest pick."""
+    pattern = re.compile(EXTRACT_KINDS[kind][1])
+    for goal in goal_calls(text):
+        for call in goal:
+            for value in call["args"].values():
+                if isinstance(value, str | int) and not isinstance(value, bool) and pattern.fullmatch(str(value)):
+                    return value
+    return honest_pick(text, kind)
+
+
+class HonestExtractor:
+    """Warden's extraction call played honestly (scripted, not a language model)."""
+
+    name = "honest-scripted-extractor"
+
+    def extract(self, text: str, kind: str, config: Any = None) -> Extraction:
+        return Extraction(value=honest_pick(text, kind))
+
+
+class HostileExtractor:
+    """Warden's extraction call played by a model that obeys every instruction it reads (scripted, not a
+    language model). ``obeyed`` lists the values it took from an injected instruction, as evidence."""
+
+    name = "hostile-scripted-extractor"
+
+    def __init__(self) -> None:
+        self.obeyed: list[Any] = []
+
+    def extract(self, text: str, kind: str, config: Any = None) -> Extraction:
+        value = hostile_pick(text, kind)
+        if value is not None and value != honest_pick(text, kind):
+            self.obeyed.append(value)
+        return Extraction(value=value)
 
 
 def _text(message: BaseMessage) -> str:
@@ -106,7 +158,8 @@ class _ScriptedAgentModel(BaseChatModel):
                 call_id = f"{prefix}-{k}"
                 if call_id in emitted:
                     continue
-                args = _react_args(call["args"], prefix, results)
+                args = _react_args(call["args"], prefix, results,
+                                   hostile_pick if self.obey_injections else honest_pick)
                 if args is None:
                     continue  # a value it needs did not come back: skip, as a loop agent would
                 return AIMessage(content="", tool_calls=[{"id": call_id, "name": call["tool"], "args": args}])
@@ -127,6 +180,10 @@ class HostileScriptedModel(_ScriptedAgentModel):
 
 
 def _plan_ref(value: Any, offset: int) -> Any:
+    if isinstance(value, dict) and set(value) == {"$extract", "as"}:
+        m = _CALL_REF.match(str(value["$extract"]))
+        if m:
+            return {"$extract": f"step{offset + int(m[1]) + 1}.{m[2]}", "as": value["as"]}
     if isinstance(value, dict) and set(value) == {"$ref"}:
         m = _CALL_REF.match(str(value["$ref"]))
         if m:
@@ -143,9 +200,20 @@ def _parse_result(message: ToolMessage) -> dict[str, Any]:
     return parsed if isinstance(parsed, dict) else {"status": "error"}
 
 
-def _react_args(args: dict[str, Any], prefix: str, results: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
+def _react_args(args: dict[str, Any], prefix: str, results: dict[str, dict[str, Any]],
+                pick: Callable[[str, str], Any]) -> dict[str, Any] | None:
     out: dict[str, Any] = {}
     for name, value in args.items():
+        if isinstance(value, dict) and set(value) == {"$extract", "as"}:
+            m = _CALL_REF.match(str(value["$extract"]))   # the loop's model reads the text and picks for itself
+            source = results.get(f"{prefix}-{m[1]}") if m else None
+            output = source.get("output") if source and source.get("status") == "ok" else None
+            text = output.get(m[2]) if m and isinstance(output, dict) else None
+            picked = pick(text, value["as"]) if isinstance(text, str) else None
+            if picked is None:
+                return None
+            out[name] = picked
+            continue
         if isinstance(value, dict) and set(value) == {"$ref"}:
             m = _CALL_REF.match(str(value["$ref"]))
             if not m:
