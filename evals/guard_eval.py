@@ -2,10 +2,13 @@
 
     python -m evals.guard_eval [--write]     # prints the tables; --write updates evals/reports/guard.md
 
-Four corpora (see ``evals/corpus``): ``dev.jsonl`` tuned the rules and trained the classifier (its numbers
+Corpora (see ``evals/corpus``): ``dev.jsonl`` tuned the rules and trained the classifier (its numbers
 are an upper bound), ``heldout.jsonl`` was written after the rules were frozen, ``heldout_v2.jsonl`` before
 the classifier was trained and ``heldout_v3.jsonl`` before the third round of rule changes and retraining
-(commit d5434fc); none is ever used for tuning — those are the numbers to believe. Every table
+(commit d5434fc); every other ``heldout*.jsonl`` that exists is picked up too (written independently, never
+used for tuning); none is ever used for tuning — those are the numbers to believe. ``external_agentdojo.jsonl``
+is an EXTERNAL held-out set nobody here wrote (AgentDojo's tool outputs, benign and with its attacks injected;
+``evals/corpus/build_external.py``), never trained or tuned on, reported in its own section. Every table
 shows the rules alone and rules + classifier. Texts labelled ``meta`` (customers *discussing* attacks)
 are reported apart from the benign false-positive rate. Documents: each corpus's injections buried among its
 own benign texts, and documents of benign texts alone (a long benign text is flagged more often than one of
@@ -19,17 +22,28 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import sys
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from governance.guard import scan_many, scan_untrusted
+from governance.guard import Verdict, scan_many, scan_untrusted
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 REPORTS = Path(__file__).resolve().parent / "reports"
+
+
+EXTERNAL = "external_agentdojo.jsonl"  # never trained or tuned on; see evals/corpus/THIRD_PARTY.md
+# How each known held-out file was written; any other heldout*.jsonl gets the generic line.
+HELDOUT_NOTES = {
+    "heldout.jsonl": "written after the rules were frozen; never tuned on",
+    "heldout_v2.jsonl": "written before the classifier was trained; never tuned on",
+    "heldout_v3.jsonl": "written before the third round of rule changes and retraining; never tuned on",
+}
+HELDOUT_DEFAULT_NOTE = "written independently of the rules and the classifier; never used for tuning"
 
 
 def load(name: str) -> list[dict[str, Any]]:
@@ -37,15 +51,48 @@ def load(name: str) -> list[dict[str, Any]]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
-def per_family(records: list[dict[str, Any]]) -> tuple[str, dict[str, float]]:
-    """Flag rate per (label, family) with the rules alone and with rules + classifier."""
+def _heldout_version(path: Path) -> int:
+    m = re.fullmatch(r"heldout(?:_v(\d+))?\.jsonl", path.name)
+    return int(m.group(1) or 1) if m else 10_000
+
+
+def heldout_files() -> list[tuple[str, str, str]]:
+    """(file name, short name, how it was written) for every ``heldout*.jsonl`` in the corpus directory, in
+    version order (``heldout.jsonl`` is v1), so a new held-out file is evaluated as soon as it lands."""
+    out = []
+    for path in sorted(CORPUS.glob("heldout*.jsonl"), key=lambda p: (_heldout_version(p), p.name)):
+        m = re.fullmatch(r"heldout(?:_v(\d+))?\.jsonl", path.name)
+        short = f"held-out v{m.group(1) or 1}" if m else path.stem.replace("heldout", "held-out ").strip()
+        out.append((path.name, short, HELDOUT_NOTES.get(path.name, HELDOUT_DEFAULT_NOTE)))
+    return out
+
+
+def load_corpora() -> dict[str, list[dict[str, Any]]]:
+    """Every corpus the report covers, by short name: the held-out files, ``dev`` and the external
+    AgentDojo set (``external``; absent only if its file was never built)."""
+    corpora = {short: load(name) for name, short, _ in heldout_files()}
+    corpora["dev"] = load("dev.jsonl")
+    if (CORPUS / EXTERNAL).exists():
+        corpora["external"] = load(EXTERNAL)
+    return corpora
+
+
+def verdicts(records: list[dict[str, Any]]) -> list[tuple[Verdict, Verdict]]:
+    """(rules alone, rules + classifier) for each record."""
+    return [(scan_untrusted(r["text"], use_classifier=False), scan_untrusted(r["text"])) for r in records]
+
+
+def per_family(records: list[dict[str, Any]], seen: list[tuple[Verdict, Verdict]] | None = None,
+               key: str = "family") -> tuple[str, dict[str, float]]:
+    """Flag rate per (label, family) with the rules alone and with rules + classifier (``seen``: the
+    verdicts already computed for ``records``; ``key``: the field to group by)."""
     stats: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
-    for r in records:
-        cell = stats[(r["label"], r["family"])]
+    for r, (rules_v, both_v) in zip(records, seen if seen is not None else verdicts(records)):
+        cell = stats[(r["label"], r[key])]
         cell[0] += 1
-        cell[1] += scan_untrusted(r["text"], use_classifier=False).flagged
-        cell[2] += scan_untrusted(r["text"]).flagged
-    lines = ["| label | family | n | rules only | rules + classifier |", "|---|---|---|---|---|"]
+        cell[1] += rules_v.flagged
+        cell[2] += both_v.flagged
+    lines = [f"| label | {key} | n | rules only | rules + classifier |", "|---|---|---|---|---|"]
     for (label, family), (n, rules, both) in sorted(stats.items()):
         lines.append(f"| {label} | {family} | {n} | {rules} ({rules / n:.1%}) | {both} ({both / n:.1%}) |")
     totals: dict[str, float] = {}
@@ -78,6 +125,83 @@ def documents(records: list[dict[str, Any]], seed: int = 7) -> tuple[str, dict[s
     line = (f"| {len(attacks)} | {buried} ({out['buried_recall']:.1%}) | {n_docs} | {fp} "
             f"({out['benign_doc_fpr']:.1%}) |")
     return line, out
+
+
+_ATTACK_START = re.compile(r"TODO: |Ignore your previous|###\(system_message\)|IMPORTANT!!!|<INFORMATION>")
+
+
+def _reason(reason: str) -> str:
+    return re.sub(r":[0-9.]+$", "", reason)  # "classifier:0.93" -> "classifier"
+
+
+def _excerpt(text: str, width: int = 220) -> str:
+    """The attack part of a record (from its first attack marker), on one line."""
+    m = _ATTACK_START.search(text)
+    start = m.start() if m else 0
+    out = " ".join(text[start:start + width].split())
+    return ("…" if start else "") + out + ("…" if len(text) > start + width else "")
+
+
+def external_section(records: list[dict[str, Any]]) -> tuple[str, dict[str, Any]]:
+    """The external AgentDojo set: per family and per suite (rules alone, rules + classifier), benign
+    *documents* (its benign texts joined like ``_docs`` does, 2 KB and 16 KB), the commonest false-positive
+    reasons and a few missed injections."""
+    seen = verdicts(records)
+    table, tot = per_family(records, seen)
+    for r in records:
+        r.setdefault("suite", r["source"].split("/", 1)[0])
+    suite_table, _ = per_family(records, seen, key="suite")
+    for kind, prefix in (("embedded", ""), ("bare", "_bare")):
+        rows = [(r, v) for r, v in zip(records, seen) if r["label"] == "injection"
+                and r["family"].endswith("_bare") == (prefix == "_bare")]
+        tot[f"recall_{kind}_rules"] = sum(v[0].flagged for _, v in rows) / max(1, len(rows))
+        tot[f"recall_{kind}"] = sum(v[1].flagged for _, v in rows) / max(1, len(rows))
+        tot[f"n_{kind}"] = len(rows)
+    benign = [r["text"] for r in records if r["label"] == "benign"]
+    doc_rows = []
+    for target in (2_000, 16_000):
+        docs = _docs(benign, target)
+        rules = sum(scan_untrusted(d, max_chars=10 * target, use_classifier=False).flagged for d in docs)
+        both = sum(scan_untrusted(d, max_chars=10 * target).flagged for d in docs)
+        tot[f"benign_docs_{target // 1000}k"] = (len(docs), rules, both)
+        doc_rows.append(f"| {target // 1000} KB | {len(docs)} | {rules} ({rules / max(1, len(docs)):.1%}) | "
+                        f"{both} ({both / max(1, len(docs)):.1%}) |")
+    fp_reasons = Counter(_reason(x) for r, (_, v) in zip(records, seen) if r["label"] == "benign" and v.flagged
+                         for x in v.reasons)
+    fp_rules = Counter(_reason(x) for r, (v, _) in zip(records, seen) if r["label"] == "benign" and v.flagged
+                       for x in v.reasons)
+    tot["fp_reasons"] = fp_reasons.most_common(10)
+    missed: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for r, (_, v) in zip(records, seen):
+        key = (r["family"], r["suite"], str(r.get("task")))
+        if r["label"] == "injection" and not v.flagged and key not in missed:
+            missed[key] = r
+    tot["missed"] = Counter(r["family"] for r, (_, v) in zip(records, seen)
+                            if r["label"] == "injection" and not v.flagged)
+    probs = sorted(float(x.split(":", 1)[1]) for r, (_, v) in zip(records, seen)
+                   if r["label"] == "benign" and v.flagged for x in v.reasons if x.startswith("classifier:"))
+    p_line = (f"Classifier probability on the flagged benign texts: min {probs[0]:.2f}, median "
+              f"{probs[len(probs) // 2]:.2f}, max {probs[-1]:.2f}." if probs else "")
+    fp_lines = [f"- `{reason}`: {n} (rules alone: {fp_rules.get(reason, 0)})"
+                for reason, n in fp_reasons.most_common(10)] or ["- none"]
+    miss_lines = [f"- {r['family']} (`{r['source']}`, {r.get('task')}): {_excerpt(r['text'])}"
+                  for r in list(missed.values())[:12]] or ["- none"]
+    flagged_benign = [f"- {r['family']} (`{r['source']}`): {' '.join(r['text'][:100].split())}…"
+                      for r, (_, v) in zip(records, seen) if r["label"] == "benign" and v.flagged][:10]
+    text = (f"{table}\n\nPer suite:\n\n{suite_table}\n\n"
+            f"Injections inside a tool output: recall {tot['recall_embedded_rules']:.1%} (rules) / "
+            f"{tot['recall_embedded']:.1%} (rules + classifier) of {tot['n_embedded']}; the attack text alone "
+            f"(`*_bare`): {tot['recall_bare_rules']:.1%} / {tot['recall_bare']:.1%} of {tot['n_bare']}.\n\n"
+            f"Benign documents (the {len(benign)} benign texts joined by line breaks in order, four times over, "
+            f"cut at 2 KB / 16 KB, as the throughput documents are):\n\n"
+            f"| size | documents | flagged, rules | flagged, rules + classifier |\n|---|---|---|---|\n"
+            + "\n".join(doc_rows) + "\n\n"
+            "Commonest reasons on flagged benign texts (rules + classifier; a text can give several):\n\n"
+            + "\n".join(fp_lines) + f"\n\n{p_line}\n\nFirst flagged benign texts:\n\n"
+            + ("\n".join(flagged_benign) or "- none")
+            + f"\n\nMissed injections (rules + classifier) by family: {dict(sorted(tot['missed'].items()))}; "
+            f"the first of each (family, suite, goal), up to 12:\n\n" + "\n".join(miss_lines))
+    return text, tot
 
 
 ORDINARY = {"ordinary", "ordinary_generated", "para_b_request", "para_b_record", "para_b_operational",
@@ -130,39 +254,56 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m evals.guard_eval", description=__doc__)
     parser.add_argument("--write", action="store_true", help="write evals/reports/guard.md")
     args = parser.parse_args(argv)
-    dev, heldout, heldout2 = load("dev.jsonl"), load("heldout.jsonl"), load("heldout_v2.jsonl")
-    heldout3 = load("heldout_v3.jsonl")
-    dev_table, dev_tot = per_family(dev)
-    ho_table, ho_tot = per_family(heldout)
-    ho2_table, ho2_tot = per_family(heldout2)
-    ho3_table, ho3_tot = per_family(heldout3)
+    corpora = load_corpora()
+    dev, heldout = corpora["dev"], corpora["held-out v1"]
+    notes = {short: note for _, short, note in heldout_files()}
+    held = [name for name in corpora if name.startswith("held-out")]
+    tables = {name: per_family(corpora[name]) for name in [*held, "dev"]}
     tp = throughput([r["text"] for r in dev + heldout], [r["text"] for r in dev if r["label"] == "benign"],
                     ordinary=[r["text"] for r in dev if r["family"] in ORDINARY])
+    external = corpora.get("external")
+    ext_text, ext_tot = external_section(external) if external else ("(not built)", None)
     doc_rows = []
     doc_tot = {}
-    for name, records in (("held-out v1", heldout), ("held-out v2", heldout2), ("held-out v3", heldout3),
-                          ("dev", dev)):
-        line, doc_tot[name] = documents(records)
+    for name in [*held, "dev", *(["external"] if external else [])]:
+        line, doc_tot[name] = documents(corpora[name])
         doc_rows.append(f"| {name} {line}")
     doc_table = "\n".join(["| corpus | injections | buried in benign text, flagged | benign documents | flagged |",
                            "|---|---|---|---|---|", *doc_rows])
     speed = "\n".join(f"- {k}: {v:.2f}" for k, v in tp.items())
+    sections = "".join(f"## Held-out corpus {name.split()[-1]} ({notes[name]})\n\n{tables[name][0]}\n\n"
+                       for name in held)
     text = (f"# Guard evaluation (generated by `python -m evals.guard_eval --write`)\n\n"
             f"Each cell: texts flagged (rate) by the rules alone and by rules + classifier (the shipped guard).\n\n"
-            f"## Held-out corpus v1 (written after the rules were frozen; never tuned on)\n\n{ho_table}\n\n"
-            f"## Held-out corpus v2 (written before the classifier was trained; never tuned on)\n\n{ho2_table}\n\n"
-            f"## Held-out corpus v3 (written before the third round of rule changes and retraining; never tuned "
-            f"on)\n\n{ho3_table}\n\n"
+            f"{sections}"
             f"## Dev corpus (rules tuned and classifier trained on it: an upper bound; out-of-fold classifier "
-            f"figures are printed by `python -m evals.train_classifier`)\n\n{dev_table}\n\n"
+            f"figures are printed by `python -m evals.train_classifier`)\n\n{tables['dev'][0]}\n\n"
+            f"## External held-out: AgentDojo (never trained or tuned on)\n\n"
+            f"`corpus/{EXTERNAL}`, built by `evals/corpus/build_external.py` from AgentDojo 0.1.35 (MIT; "
+            f"`corpus/THIRD_PARTY.md`): the texts its four suites' tools return, benign (injection vectors at "
+            f"their defaults) and with each of its six attacks × each injection-task goal at each injection "
+            f"vector (families = attack names), plus the attack texts alone (`*_bare`). Nobody here wrote "
+            f"it; note that the attack *templates* themselves were known when the rules and the dev corpus "
+            f"were written, the carriers, goals and benign texts were not.\n\n{ext_text}\n\n"
             f"## Documents (rules + classifier; six texts of the same corpus joined by line breaks)\n\n"
             f"{doc_table}\n\n"
             f"## Throughput (MB/s, CPU time, one core)\n\n{speed}\n")
     print(text)
-    for name, tot in (("held-out v1", ho_tot), ("held-out v2", ho2_tot), ("held-out v3", ho3_tot),
-                      ("dev", dev_tot)):
+    for name in [*held, "dev"]:
+        tot = tables[name][1]
         print(f"{name}: recall {tot['recall_rules']:.1%} -> {tot['recall']:.1%}, "
               f"FPR {tot['fpr_rules']:.1%} -> {tot['fpr']:.1%} (rules -> rules + classifier)")
+    if ext_tot is not None:
+        n2, r2, b2 = ext_tot["benign_docs_2k"]
+        n16, r16, b16 = ext_tot["benign_docs_16k"]
+        print(f"external AgentDojo (never trained or tuned on): recall {ext_tot['recall_rules']:.1%} -> "
+              f"{ext_tot['recall']:.1%} (in tool outputs {ext_tot['recall_embedded_rules']:.1%} -> "
+              f"{ext_tot['recall_embedded']:.1%}, bare {ext_tot['recall_bare_rules']:.1%} -> "
+              f"{ext_tot['recall_bare']:.1%}), FPR {ext_tot['fpr_rules']:.1%} -> {ext_tot['fpr']:.1%} "
+              f"({int(ext_tot['benign'])} benign texts); benign documents flagged 2 KB {r2}/{n2} -> {b2}/{n2}, "
+              f"16 KB {r16}/{n16} -> {b16}/{n16}; buried among its benign texts "
+              f"{doc_tot['external']['buried_recall']:.1%}, six-text benign documents "
+              f"{doc_tot['external']['benign_doc_fpr']:.1%}")
     print(f"targets: recall >= 95% at FPR <= 1%, >= 5 MB/s. short texts {tp['short_texts_mb_s']:.2f} MB/s, "
           f"16 KB docs {tp['docs_16k_mb_s']:.2f} MB/s")
     if args.write:
