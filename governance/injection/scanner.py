@@ -14,11 +14,13 @@ nothing and says nothing.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from governance.injection import classifier as _classifier
+from governance.injection import hsengine as _hsengine
 from governance.injection.prefilter import Prefilter
 from governance.injection.signatures import INDEX, SQUASHED, AnchorIndex
 from governance.injection.views import (
@@ -178,10 +180,15 @@ def match_signatures(text: str, index: AnchorIndex = INDEX) -> list[Finding]:
 
 
 def match_signatures_many(texts: Sequence[str]) -> list[list[Finding]]:
-    """``match_signatures`` of each text. Views short enough to be one segment (most texts: requests, fields,
-    ticket bodies) are prefiltered together, in one scan of them all joined by line breaks; a key occurrence
-    that straddles two of them can only keep a signature in, never rule one out."""
+    """``match_signatures`` of each text. With Hyperscan (``hsengine.py``), each distinct segment is scanned
+    once for every signature and only the signatures it reports are run. Without it, views short enough to be
+    one segment (most texts: requests, fields, ticket bodies) are prefiltered together, in one scan of them all
+    joined by line breaks; a key occurrence that straddles two of them can only keep a signature in, never rule
+    one out."""
     all_views = [views(t) for t in texts]
+    hs = hyperscan_engine()
+    if hs is not None:
+        return [_match_views_hs(vs, hs) for vs in all_views]
     pieces: list[str] = []
     where: dict[tuple[int, int], tuple[int, int]] = {}
     offset = 0
@@ -239,6 +246,53 @@ def _match_views(vs: list[View], ti: int, where: dict[tuple[int, int], tuple[int
                 if sig.id not in found and ANCHOR_TESTS[i](chunk) and sig.search(chunk):
                     found[sig.id] = Finding(sig.id, sig.family, sig.weight, view.kind)
     return list(found.values())
+
+
+def _match_views_hs(vs: list[View], hs: _hsengine.Engine) -> list[Finding]:
+    """``_match_views`` with Hyperscan as the prefilter: per distinct segment, the signatures Hyperscan reports
+    (plus those it could not take), in signature order, each confirmed by its anchors and its own regex on the
+    segment, exactly as the other paths do, so the findings (and their order) are the same."""
+    found: dict[str, Finding] = {}
+    seen: set[str] = set()
+    sigs = INDEX.signatures
+    always = hs.fallback
+    for view in vs:
+        if view.kind.endswith("despaced"):
+            for sid, family, weight, phrases in SQUASHED:
+                if sid not in found and any(p in view.text for p in phrases):
+                    found[sid] = Finding(sid, family, weight, view.kind)
+            continue
+        for chunk in _segments(view.text):
+            if chunk in seen:
+                continue
+            seen.add(chunk)
+            hits = hs.candidates(chunk)
+            if hits is None:  # not UTF-8 (a lone surrogate): the anchor index, as the reference engine does
+                for sig in INDEX.candidates(chunk):
+                    if sig.id not in found and sig.search(chunk):
+                        found[sig.id] = Finding(sig.id, sig.family, sig.weight, view.kind)
+                continue
+            if not hits and not always:
+                continue
+            for i in sorted(always.union(hits)):
+                sig = sigs[i]
+                if sig.id not in found and ANCHOR_TESTS[i](chunk) and sig.search(chunk):
+                    found[sig.id] = Finding(sig.id, sig.family, sig.weight, view.kind)
+    return list(found.values())
+
+
+ENGINE = os.environ.get("WARDEN_GUARD_ENGINE", "auto")  # "auto" (Hyperscan when installed) or "python"
+_HS: list[_hsengine.Engine | None] = []
+
+
+def hyperscan_engine() -> _hsengine.Engine | None:
+    """The Hyperscan engine for the signatures (compiled or loaded on first use), or None: not installed, or
+    ``ENGINE`` (``$WARDEN_GUARD_ENGINE``) is ``python``."""
+    if ENGINE == "python":
+        return None
+    if not _HS:
+        _HS.append(_hsengine.engine([s.pattern for s in INDEX.signatures]))
+    return _HS[0]
 
 
 def _match_signatures_slow(text: str, index: AnchorIndex) -> list[Finding]:

@@ -1,0 +1,408 @@
+"""Hyperscan pre-pass: which signatures can possibly match a segment, for all of them in one scan.
+
+Why: a support-desk text is full of the words the signatures start from, so even after the literal prefilter
+(``prefilter.py``) most of the scan time went into Python ``re`` searches that found nothing. Hyperscan runs
+every signature over a segment at once, in C, and reports the few it *might* match; only those are then
+confirmed by the signature's own Python regex on the same segment. A verdict therefore never depends on
+Hyperscan's reading of a regex, only on Python's: Hyperscan may report too much (costing one regex run),
+never too little.
+
+"Never too little" is built, not assumed. Each signature is not handed to Hyperscan as written but
+*translated* from Python's own parse of it (``re._parser``) into an expression whose language is a superset:
+
+- character classes and ``\\w``/``\\s``/``\\d`` (and their negations) become explicit code-point ranges, read
+  off Python's ``re`` itself (which characters *Python* counts as a word character, for this Python's
+  Unicode version), so the two engines never disagree about a character;
+- zero-width assertions (``\\b``, ``^``, ``$``, lookbehinds such as ``(?<!cannot )``, lookaheads) are dropped:
+  removing a condition can only let more texts match;
+- possessive and atomic repeats become ordinary ones (again only more matches); lazy and greedy repeats accept
+  the same strings;
+- ``HS_FLAG_PREFILTER`` lets Hyperscan widen whatever it cannot do exactly (large bounded repeats).
+
+Anything the translator does not know (backreferences, conditionals, ``re.IGNORECASE``, ...) and anything
+Hyperscan refuses even in prefilter mode is not dropped: that signature is reported as ``fallback`` and the
+scanner runs it on every segment, as before. Text Hyperscan cannot read the same way (a lone surrogate is not
+UTF-8) is left to the pure-Python path by the caller (``candidates`` returns None).
+
+If the ``hyperscan`` package cannot be imported (another CPU architecture), ``engine()`` returns None and the
+scanner keeps its pure-Python path (literal prefilter + anchors); both paths give the same verdicts.
+
+The database is compiled lazily, once per process, under a lock; each thread scans with its own scratch space
+(Hyperscan's scratch must not be shared by concurrent scans).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import re
+import sys
+import tempfile
+import threading
+import time
+import unicodedata
+from collections.abc import Sequence
+from pathlib import Path
+from re import _constants as _C  # type: ignore[attr-defined]  # the parse tree's opcodes
+from re import _parser as _P  # type: ignore[attr-defined]
+from typing import Any
+
+import numpy as np
+
+try:  # pragma: no cover - exercised on machines without the wheel
+    import hyperscan as _hs
+except ImportError:  # pragma: no cover
+    _hs = None
+
+__all__ = ["Engine", "Untranslatable", "available", "engine", "translate"]
+
+MAX_CODEPOINT = 0x10FFFF
+_SURROGATES = (0xD800, 0xDFFF)
+
+
+class Untranslatable(ValueError):
+    """A regex construct with no superset translation here; the signature runs on every segment instead."""
+
+
+# --- exact character sets, as Python's re sees them ---------------------------------------------------------
+Ranges = list[tuple[int, int]]
+
+_ALL_CHARS: list[str] = []  # every code point but the surrogates, as one string (built on first use)
+_CATEGORY_CACHE: dict[tuple[Any, int], Ranges] = {}
+_CATEGORY_REGEX = {_C.CATEGORY_WORD: r"\w", _C.CATEGORY_NOT_WORD: r"\W", _C.CATEGORY_DIGIT: r"\d",
+                   _C.CATEGORY_NOT_DIGIT: r"\D", _C.CATEGORY_SPACE: r"\s", _C.CATEGORY_NOT_SPACE: r"\S"}
+
+
+def _all_chars() -> str:
+    if not _ALL_CHARS:
+        cps = np.concatenate([np.arange(0, _SURROGATES[0], dtype=np.uint32),
+                              np.arange(_SURROGATES[1] + 1, MAX_CODEPOINT + 1, dtype=np.uint32)])
+        _ALL_CHARS.append(cps.tobytes().decode("utf-32-le"))
+    return _ALL_CHARS[0]
+
+
+def _codepoint_at(pos: int) -> int:
+    return pos if pos < _SURROGATES[0] else pos + (_SURROGATES[1] - _SURROGATES[0] + 1)
+
+
+def _category(cat: Any, flags: int) -> Ranges:
+    """The code points (surrogates aside) Python's ``re`` puts in a category under ``flags``: found by running
+    the category's own regex over every code point, so the answer is this Python's, not a Unicode table's."""
+    key = (cat, flags & re.ASCII)
+    if key not in _CATEGORY_CACHE:
+        source = _CATEGORY_REGEX.get(cat)
+        if source is None:
+            raise Untranslatable(f"category {cat}")
+        text = _all_chars()
+        runs = re.compile(f"(?:{source})+", flags & re.ASCII)
+        _CATEGORY_CACHE[key] = _split_surrogates(
+            [(_codepoint_at(m.start()), _codepoint_at(m.end() - 1)) for m in runs.finditer(text)])
+    return _CATEGORY_CACHE[key]
+
+
+_WIDE = (_C.CATEGORY_WORD, _C.CATEGORY_NOT_WORD)  # hundreds of ranges each: approximated, see ``_approx``
+
+
+def _approx(cat: Any, flags: int) -> tuple[Ranges, Ranges]:
+    """(superset, subset) of a category. Exact for ``\\s``/``\\d`` and their negations (a few dozen ranges);
+    ``\\w`` and ``\\W`` are exact on ASCII and, beyond it, "any character" (superset) or "none" (subset):
+    their hundreds of Unicode ranges made the database take half a minute to compile and exceed Hyperscan's
+    pattern length, for no gain in a pre-pass whose every report is confirmed by Python."""
+    exact = _category(cat, flags)
+    if cat not in _WIDE:
+        return exact, exact
+    ascii_part = [(lo, min(hi, 0x7F)) for lo, hi in exact if lo <= 0x7F]
+    # beyond ASCII: everything but the spaces (no space is a word character, and a \\w that overlaps \\s made
+    # "\\s+[\\w'-]+" ambiguous enough to cost seconds of compile time)
+    spaces = [r for r in _category(_C.CATEGORY_SPACE, flags) if r[1] >= 0x80]
+    beyond = _complement([(0, 0x7F), *spaces]) if cat is _C.CATEGORY_WORD else _union([(0x80, MAX_CODEPOINT)])
+    return _union([*ascii_part, *beyond]), ascii_part
+
+
+def _split_surrogates(ranges: Ranges) -> Ranges:
+    out: Ranges = []
+    lo_s, hi_s = _SURROGATES
+    for lo, hi in ranges:
+        if lo < lo_s <= hi or lo <= hi_s < hi or (lo_s <= lo and hi <= hi_s):
+            if lo < lo_s:
+                out.append((lo, lo_s - 1))
+            if hi > hi_s:
+                out.append((hi_s + 1, hi))
+        else:
+            out.append((lo, hi))
+    return out
+
+
+def _union(ranges: Ranges) -> Ranges:
+    out: Ranges = []
+    for lo, hi in sorted(ranges):
+        if out and lo <= out[-1][1] + 1:
+            out[-1] = (out[-1][0], max(out[-1][1], hi))
+        else:
+            out.append((lo, hi))
+    return out
+
+
+def _complement(ranges: Ranges) -> Ranges:
+    out: Ranges = []
+    nxt = 0
+    for lo, hi in _union(ranges):
+        if lo > nxt:
+            out.append((nxt, lo - 1))
+        nxt = hi + 1
+    if nxt <= MAX_CODEPOINT:
+        out.append((nxt, MAX_CODEPOINT))
+    return _split_surrogates(out)
+
+
+def _char(c: int) -> str:
+    ch = chr(c)
+    return ch if ch.isascii() and ch.isalnum() else f"\\x{{{c:x}}}"
+
+
+def _class(ranges: Ranges) -> str:
+    ranges = _split_surrogates(_union(ranges))
+    if not ranges:
+        raise Untranslatable("a class no character matches")
+    if len(ranges) == 1 and ranges[0][0] == ranges[0][1]:
+        return _char(ranges[0][0])
+    return "[" + "".join(_char(lo) if lo == hi else f"{_char(lo)}-{_char(hi)}" for lo, hi in ranges) + "]"
+
+
+# --- translation ---------------------------------------------------------------------------------------------
+_REPEATS = (_C.MAX_REPEAT, _C.MIN_REPEAT, getattr(_C, "POSSESSIVE_REPEAT", _C.MAX_REPEAT))
+MAX_BOUNDED = 4  # repeats bounded above this are translated as unbounded
+_ZERO_WIDTH = (_C.AT, _C.ASSERT, _C.ASSERT_NOT)
+_UNSUPPORTED_FLAGS = re.IGNORECASE | re.LOCALE
+
+
+def translate(pattern: re.Pattern[str]) -> str:
+    """A Hyperscan expression (UTF-8 mode) matching every string ``pattern`` matches, and maybe more."""
+    if not isinstance(pattern.pattern, str):
+        raise Untranslatable("bytes pattern")
+    if pattern.flags & _UNSUPPORTED_FLAGS:
+        raise Untranslatable("flags")
+    return _seq(_P.parse(pattern.pattern, pattern.flags), pattern.flags)
+
+
+def _seq(items: Any, flags: int) -> str:
+    return "".join(_node(op, av, flags) for op, av in items)
+
+
+def _node(op: Any, av: Any, flags: int) -> str:
+    if op is _C.LITERAL:
+        if _SURROGATES[0] <= av <= _SURROGATES[1]:
+            raise Untranslatable("surrogate literal")
+        return _char(av)
+    if op is _C.NOT_LITERAL:
+        return _class(_complement([(av, av)]))
+    if op is _C.ANY:
+        return _class([(0, MAX_CODEPOINT)] if flags & re.DOTALL else _complement([(10, 10)]))
+    if op is _C.IN:
+        return _class(_in(av, flags))
+    if op in _ZERO_WIDTH:
+        return ""  # dropping a condition only widens what matches
+    if op is _C.SUBPATTERN:
+        _group, add, delete, body = av
+        if add & _UNSUPPORTED_FLAGS:
+            raise Untranslatable("inline flags")
+        return f"(?:{_seq(body, (flags | add) & ~delete)})"
+    if op is getattr(_C, "ATOMIC_GROUP", None):
+        return f"(?:{_seq(av, flags)})"
+    if op is _C.BRANCH:
+        return "(?:" + "|".join(_seq(alt, flags) for alt in av[1]) + ")"
+    if op in _REPEATS:
+        lo, hi, body = av
+        inner = _seq(body, flags)
+        if not inner:
+            return ""
+        # a long bounded repeat ("[^\\n]{0,80}?") becomes unbounded: each one of them cost Hyperscan seconds
+        # of compile time in UTF-8 mode; the segment is confirmed by Python anyway
+        bound = f"{{{lo},}}" if hi == _C.MAXREPEAT or hi > MAX_BOUNDED else f"{{{lo},{hi}}}"
+        return f"(?:{inner}){bound}"
+    raise Untranslatable(f"construct {op}")
+
+
+def _in(items: Any, flags: int) -> Ranges:
+    """A class as ranges, a superset of what it matches: for ``[...]`` the union of its members' supersets,
+    for ``[^...]`` the complement of the union of their subsets."""
+    negate = bool(items) and items[0][0] is _C.NEGATE
+    ranges: Ranges = []
+    for op, av in items[1:] if negate else items:
+        if op is _C.LITERAL:
+            ranges.append((av, av))
+        elif op is _C.RANGE:
+            ranges.append((av[0], av[1]))
+        elif op is _C.CATEGORY:
+            superset, subset = _approx(av, flags)
+            ranges.extend(subset if negate else superset)
+        else:
+            raise Untranslatable(f"class item {op}")
+    return _complement(ranges) if negate else _union(ranges)
+
+
+# --- the database --------------------------------------------------------------------------------------------
+def available() -> bool:
+    """Whether the ``hyperscan`` package imported (the pure-Python path is used otherwise)."""
+    return _hs is not None
+
+
+def _on_match(sid: int, _start: int, _end: int, _flags: int, hits: list[int]) -> None:
+    hits.append(sid)
+
+
+class Engine:
+    """One Hyperscan database for a list of regexes (block mode, UTF-8, prefilter, one report per regex).
+
+    ``fallback`` holds the indices of the regexes not in the database (untranslatable, or refused by
+    Hyperscan): they must be run on every segment. ``candidates(text)`` is a superset of the other indices
+    whose regex matches ``text``. ``cache_dir``: where a compiled database is kept between processes (None:
+    never); see ``cache_dir()``."""
+
+    def __init__(self, patterns: Sequence[re.Pattern[str]], *, cache: Path | None = None) -> None:
+        if _hs is None:
+            raise RuntimeError("hyperscan is not installed")
+        started = time.perf_counter()
+        self.flags = _hs.HS_FLAG_UTF8 | _hs.HS_FLAG_PREFILTER | _hs.HS_FLAG_SINGLEMATCH | _hs.HS_FLAG_DOTALL
+        self.size = len(patterns)
+        self.cache_file = cache / f"guard-{_cache_key(patterns, self.flags)}.hsdb" if cache is not None else None
+        loaded = self._load()
+        if loaded is not None:
+            self.database, fallback = loaded
+            self.from_cache = True
+        else:
+            expressions: dict[int, bytes] = {}
+            fallback = {}
+            for i, p in enumerate(patterns):
+                try:
+                    expressions[i] = translate(p).encode()
+                except (Untranslatable, RecursionError) as exc:
+                    fallback[i] = f"untranslatable: {exc}"
+            self.database = self._compile(expressions, fallback)
+            self.from_cache = False
+            self._save(fallback)
+        self.fallback = frozenset(fallback)
+        self.fallback_reasons = dict(sorted(fallback.items()))
+        self.compile_s = time.perf_counter() - started
+        self._local = threading.local()
+
+    def _load(self) -> tuple[Any, dict[int, str]] | None:
+        """The database and fallback list from the cache file, or None (absent, unreadable, or made by another
+        Hyperscan: the key holds its version, and a file that does not deserialise is simply recompiled)."""
+        if self.cache_file is None or _hs is None:
+            return None
+        try:
+            raw = self.cache_file.read_bytes()
+            size = int.from_bytes(raw[:4], "little")
+            header = json.loads(raw[4:4 + size])
+            fallback = {int(k): str(v) for k, v in header["fallback"].items()}
+            body = raw[4 + size:]
+            database = _hs.loadb(body, _hs.HS_MODE_BLOCK) if body else None
+            if header.get("size") != self.size or (database is None) != (len(fallback) == self.size):
+                return None
+            return database, fallback
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, _hs.error):
+            return None
+
+    def _save(self, fallback: dict[int, str]) -> None:
+        """Write the cache file atomically; a cache that cannot be written only costs the next process the
+        compile time."""
+        if self.cache_file is None or _hs is None:
+            return
+        try:
+            header = json.dumps({"size": self.size, "fallback": fallback}).encode()
+            body = _hs.dumpb(self.database) if self.database is not None else b""
+            self.cache_file.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.cache_file.parent, prefix=".guard-")
+            with os.fdopen(fd, "wb") as f:
+                f.write(len(header).to_bytes(4, "little") + header + body)
+            os.replace(tmp, self.cache_file)
+        except (OSError, _hs.error):
+            return
+
+    def _compile(self, expressions: dict[int, bytes], fallback: dict[int, str]) -> Any:
+        assert _hs is not None
+        try:
+            return self._build(expressions) if expressions else None
+        except _hs.error:
+            pass
+        # Hyperscan names no culprit: find the refused expressions one by one, keep the rest
+        for i, expr in list(expressions.items()):
+            try:
+                self._build({i: expr})
+            except _hs.error as exc:
+                fallback[i] = f"refused by hyperscan: {exc}"
+                del expressions[i]
+        return self._build(expressions) if expressions else None
+
+    def _build(self, expressions: dict[int, bytes]) -> Any:
+        assert _hs is not None
+        db = _hs.Database(mode=_hs.HS_MODE_BLOCK)
+        ids = list(expressions)
+        db.compile(expressions=[expressions[i] for i in ids], ids=ids, flags=[self.flags] * len(ids))
+        return db
+
+    def _scratch(self) -> Any:
+        scratch = getattr(self._local, "scratch", None)
+        if scratch is None:
+            assert _hs is not None
+            scratch = self._local.scratch = _hs.Scratch(self.database)
+        return scratch
+
+    def candidates(self, text: str) -> list[int] | None:
+        """Indices (unsorted, without ``fallback``) of the regexes that may match ``text``; None when the text
+        cannot be handed to Hyperscan (a lone surrogate is not UTF-8), so the caller must not rely on it."""
+        try:
+            data = text.encode("utf-8")
+        except UnicodeEncodeError:
+            return None
+        hits: list[int] = []
+        if self.database is not None and data:
+            self.database.scan(data, match_event_handler=_on_match, context=hits, scratch=self._scratch())
+        return hits
+
+
+TRANSLATION = 1  # bump when ``translate`` changes: cached databases of an older translation are not read
+
+
+def _cache_key(patterns: Sequence[re.Pattern[str]], flags: int) -> str:
+    """What a compiled database depends on: the regexes, the translation, Python's idea of \\w/\\s/\\d (its
+    Unicode version), the Hyperscan build and the compile flags."""
+    h = hashlib.sha256()
+    version = getattr(_hs, "__version__", "?")
+    h.update(f"{TRANSLATION}|{sys.version}|{unicodedata.unidata_version}|{version}|{flags}|{platform.machine()}"
+             .encode())
+    for p in patterns:
+        h.update(f"\x00{p.flags}:{p.pattern}".encode("utf-8", "surrogatepass"))
+    return h.hexdigest()[:24]
+
+
+def cache_dir() -> Path | None:
+    """Where compiled databases are kept: ``$WARDEN_GUARD_CACHE`` (empty or ``off``: nowhere), else
+    ``$XDG_CACHE_HOME/warden`` or ``~/.cache/warden``. Compiling takes seconds; loading a cached one, ms."""
+    configured = os.environ.get("WARDEN_GUARD_CACHE")
+    if configured is not None:
+        return None if configured.strip().lower() in ("", "off", "0", "none") else Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "warden"
+
+
+_LOCK = threading.Lock()
+_ENGINES: dict[tuple[str, ...], Engine | None] = {}
+
+
+def engine(patterns: Sequence[re.Pattern[str]]) -> Engine | None:
+    """The engine for ``patterns`` (loaded from the cache or compiled on first use, once per process), or None
+    without hyperscan."""
+    if _hs is None:
+        return None
+    key = tuple(f"{p.flags}:{p.pattern}" for p in patterns)
+    got = _ENGINES.get(key)
+    if got is None and key not in _ENGINES:
+        with _LOCK:
+            if key not in _ENGINES:
+                _ENGINES[key] = Engine(patterns, cache=cache_dir())
+            got = _ENGINES[key]
+    return got
