@@ -249,23 +249,26 @@ def available() -> bool:
     return _hs is not None
 
 
-def _on_match(sid: int, _start: int, _end: int, _flags: int, hits: list[int]) -> None:
-    hits.append(sid)
+def _on_event(sid: int, _start: int, end: int, _flags: int, hits: list[tuple[int, int]]) -> None:
+    hits.append((sid, end))
 
 
 class Engine:
-    """One Hyperscan database for a list of regexes (block mode, UTF-8, prefilter, one report per regex).
+    """One Hyperscan database for a list of regexes (block mode, UTF-8, prefilter).
 
     ``fallback`` holds the indices of the regexes not in the database (untranslatable, or refused by
     Hyperscan): they must be run on every segment. ``candidates(text)`` is a superset of the other indices
-    whose regex matches ``text``. ``cache_dir``: where a compiled database is kept between processes (None:
+    whose regex matches ``text``; ``events(text)`` says where: every (index, end) at which a match of a
+    translated expression ends, so a regex can match a substring ``text[a:b]`` only if one of its events ends
+    in ``(a, b]`` (byte offsets; the translations have no assertions, so a match does not depend on what
+    surrounds it). One text is scanned once for all of its segments. ``cache_dir``: where a compiled database is kept between processes (None:
     never); see ``cache_dir()``."""
 
     def __init__(self, patterns: Sequence[re.Pattern[str]], *, cache: Path | None = None) -> None:
         if _hs is None:
             raise RuntimeError("hyperscan is not installed")
         started = time.perf_counter()
-        self.flags = _hs.HS_FLAG_UTF8 | _hs.HS_FLAG_PREFILTER | _hs.HS_FLAG_SINGLEMATCH | _hs.HS_FLAG_DOTALL
+        self.flags = _hs.HS_FLAG_UTF8 | _hs.HS_FLAG_PREFILTER | _hs.HS_FLAG_DOTALL
         self.size = len(patterns)
         self.cache_file = cache / f"guard-{_cache_key(patterns, self.flags)}.hsdb" if cache is not None else None
         loaded = self._load()
@@ -351,20 +354,26 @@ class Engine:
             scratch = self._local.scratch = _hs.Scratch(self.database)
         return scratch
 
-    def candidates(self, text: str) -> list[int] | None:
-        """Indices (unsorted, without ``fallback``) of the regexes that may match ``text``; None when the text
-        cannot be handed to Hyperscan (a lone surrogate is not UTF-8), so the caller must not rely on it."""
+    def events(self, text: str) -> list[tuple[int, int]] | None:
+        """(index, end byte offset) of every match end Hyperscan reports in ``text`` (in end order); None when
+        the text cannot be handed to Hyperscan (a lone surrogate is not UTF-8): the caller must then not
+        rely on it."""
         try:
             data = text.encode("utf-8")
         except UnicodeEncodeError:
             return None
-        hits: list[int] = []
+        hits: list[tuple[int, int]] = []
         if self.database is not None and data:
-            self.database.scan(data, match_event_handler=_on_match, context=hits, scratch=self._scratch())
+            self.database.scan(data, match_event_handler=_on_event, context=hits, scratch=self._scratch())
         return hits
 
+    def candidates(self, text: str) -> set[int] | None:
+        """Indices (without ``fallback``) of the regexes that may match ``text``; None as for ``events``."""
+        hits = self.events(text)
+        return None if hits is None else {i for i, _ in hits}
 
-TRANSLATION = 1  # bump when ``translate`` changes: cached databases of an older translation are not read
+
+TRANSLATION = 2  # bump when ``translate`` changes: cached databases of an older translation are not read
 
 
 def _cache_key(patterns: Sequence[re.Pattern[str]], flags: int) -> str:
