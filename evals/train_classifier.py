@@ -39,15 +39,19 @@ import numpy as np
 from governance.injection import classifier as clf
 from governance.injection.views import normalize
 
-CORPUS = Path(__file__).resolve().parent / "corpus" / "dev.jsonl"
+CORPUS_DIR = Path(__file__).resolve().parent / "corpus"
+# v1–v3 were held-out test sets until session 3; they were retired into training then (the pristine tests are
+# now heldout_v4.jsonl and external_agentdojo.jsonl, which this script never opens).
+RETIRED = {"heldout.jsonl": "retired_v1", "heldout_v2.jsonl": "retired_v2", "heldout_v3.jsonl": "retired_v3"}
+TRAIN_FILES = ("dev.jsonl", *RETIRED, "train_external.jsonl")
 SEED = 20251124
-C = 4.0
+C = 16.0
 FOLDS = 5
 TARGET_FPR = 0.005
-VERSION = "char2-5-hash18-lr-v2"
+VERSION = "char2-5-hash18-lr-v3"
 DOCS = 600  # benign documents whose windows are added as benign examples (per fit)
 EASY_FAMILIES = frozenset({"ordinary_generated", "para_b_operator", "para_b_operational", "para_b_record",
-                           "para_b_short_field"})
+                           "para_b_short_field", "ext_benign_prose", "ext_benign_request"})
 
 _ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.(?:example|com|net|org|io)\b")
 _DOMAIN = re.compile(r"\b(?:https?://)?[\w-]*evil[\w-]*\.(?:example|com|net|org)(?:/\S*)?")
@@ -68,9 +72,28 @@ def classifier_text(text: str) -> str:
     return normalize(text).lower()
 
 
+def _source(name: str, r: dict[str, Any]) -> str:
+    """The group a record is split by in ``--by-source``: who wrote it, and when."""
+    if name == "dev.jsonl":
+        if r["family"].startswith("hb_"):
+            return "hard_benign_s3"
+        return "seeds_paraphrase" if r["family"].startswith("para") else "seeds_template"
+    if name in RETIRED:
+        return RETIRED[name]
+    return str(r.get("source", "external")).split(":", 1)[0]  # garak / pyrit
+
+
 def load() -> list[dict[str, Any]]:
-    with CORPUS.open(encoding="utf-8") as fh:
-        return [r for r in (json.loads(line) for line in fh if line.strip()) if r["label"] in ("injection", "benign")]
+    """Every training record (``injection`` / ``benign``; ``meta`` left out), each with its ``source`` group.
+    Only the files named in ``TRAIN_FILES`` are opened (never a glob: the pristine test sets live next to
+    them)."""
+    out: list[dict[str, Any]] = []
+    for name in TRAIN_FILES:
+        with (CORPUS_DIR / name).open(encoding="utf-8") as fh:
+            for r in (json.loads(line) for line in fh if line.strip()):
+                if r["label"] in ("injection", "benign"):
+                    out.append({**r, "group": _source(name, r)})
+    return out
 
 
 def matrix(texts: list[str], bits: int):  # -> scipy.sparse.csr_matrix
@@ -101,10 +124,10 @@ def document_windows(benign: list[str], rng: random.Random, docs: int = DOCS) ->
     return out
 
 
-def fit(x, y):
+def fit(x, y, c: float | None = None):
     from sklearn.linear_model import LogisticRegression
 
-    model = LogisticRegression(C=C, solver="liblinear", class_weight="balanced", max_iter=2000,
+    model = LogisticRegression(C=c or C, solver="liblinear", class_weight="balanced", max_iter=2000,
                                random_state=SEED)
     return model.fit(x, y)
 
@@ -117,58 +140,132 @@ def calibrate(p_benign: np.ndarray) -> float:
     return float(min(0.99, np.nextafter(ordered[allowed], 1.0))) if len(ordered) > allowed else 0.5
 
 
+def benign_windows(text: str) -> list[str]:
+    """The windows the guard scores in a benign text, other than the whole text: runs of sentences and, for a
+    long text, the fixed spans. Each is benign too."""
+    out = clf.sentence_windows(text)
+    padded = " " + text + " "
+    if len(padded) > clf.WINDOW + 2:
+        out.extend(padded[i:i + clf.WINDOW].strip() for i in range(0, len(padded) - clf.STRIDE, clf.STRIDE))
+    return out
+
+
+class Trainer:
+    """Features of every record and of every benign window, computed once; ``fit(rows)`` trains on a subset
+    (with the benign windows of those rows and benign documents made of them)."""
+
+    def __init__(self, records: list[dict[str, Any]], bits: int, c: float = C) -> None:
+        self.records, self.bits, self.c = records, bits, c
+        rng = random.Random(SEED)
+        self.texts = [classifier_text(debias(r["text"], rng)) for r in records]
+        self.y = np.array([1 if r["label"] == "injection" else 0 for r in records])
+        self.x = matrix(self.texts, bits)
+        owners, frags = [], []
+        for i, t in enumerate(self.texts):
+            if self.y[i] == 0:
+                for w in benign_windows(t):
+                    owners.append(i)
+                    frags.append(w)
+        self.frag_owner = np.array(owners)
+        self.frag_x = matrix(frags, bits)
+
+    def fit(self, rows: np.ndarray, seed: int) -> clf.Model:
+        from scipy.sparse import vstack
+
+        keep = np.isin(self.frag_owner, rows)
+        docs = matrix(document_windows([self.texts[i] for i in rows if self.y[i] == 0], random.Random(seed)),
+                      self.bits)
+        x = vstack([self.x[rows], self.frag_x[keep], docs]).tocsr()
+        y = np.concatenate([self.y[rows], np.zeros(int(keep.sum()) + docs.shape[0], int)])
+        model = fit(x, y, self.c)
+        return clf.Model(coef=model.coef_.ravel().astype(np.float32), intercept=float(model.intercept_[0]),
+                         threshold=0.5, bits=self.bits, version=VERSION, words=clf.WORDS)
+
+    def scores(self, model: clf.Model, rows: np.ndarray) -> np.ndarray:
+        # scored exactly as the guard scores: the most suspicious window (sentences, fixed spans) per text
+        return model.probabilities([self.texts[i] for i in rows])
+
+
+def _table(records: list[dict[str, Any]], flagged: np.ndarray, key: str) -> dict[tuple[str, str], list[int]]:
+    per: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    for r, f in zip(records, flagged, strict=True):
+        cell = per[(r["label"], r[key])]
+        cell[0] += 1
+        cell[1] += int(f)
+    return per
+
+
+def _rates(y: np.ndarray, flagged: np.ndarray, hard: np.ndarray) -> str:
+    rec = flagged[y == 1].mean() if (y == 1).any() else float("nan")
+    fpr = flagged[y == 0].mean() if (y == 0).any() else float("nan")
+    hfpr = flagged[hard].mean() if hard.any() else float("nan")
+    return (f"recall {rec:6.1%} ({int(flagged[y == 1].sum())}/{int((y == 1).sum())})  FPR {fpr:6.2%} "
+            f"({int(flagged[y == 0].sum())}/{int((y == 0).sum())})  hard-benign FPR {hfpr:6.2%} "
+            f"({int(flagged[hard].sum())}/{int(hard.sum())})")
+
+
+def rule_flags(records: list[dict[str, Any]]) -> np.ndarray:
+    from governance.guard import scan_many
+
+    return np.array([v.flagged for v in scan_many([r["text"] for r in records], use_classifier=False,
+                                                  max_chars=100_000)])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m evals.train_classifier", description=__doc__)
     parser.add_argument("--out", type=Path, default=clf.WEIGHTS_PATH)
     parser.add_argument("--bits", type=int, default=clf.BITS)
+    parser.add_argument("--by-source", action="store_true",
+                        help="also train without each source group in turn and score that group (slow)")
+    parser.add_argument("--no-write", action="store_true", help="evaluate only")
+    parser.add_argument("--c", type=float, default=C, help="inverse regularisation strength")
     args = parser.parse_args(argv)
     from sklearn.model_selection import StratifiedKFold
 
     records = load()
-    rng = random.Random(SEED)
-    texts = [classifier_text(debias(r["text"], rng)) for r in records]
-    y = np.array([1 if r["label"] == "injection" else 0 for r in records])
-    x = matrix(texts, args.bits)
-    # Every sentence window of a benign text is benign too: the guard scores windows, so it must know that a
-    # fragment of a code snippet or of an angry email is not an attack. (A fragment of an attack may be
-    # harmless, so attack texts are only used whole.)
-    frag_owner = [i for i, t in enumerate(texts) if y[i] == 0 for _ in clf.sentence_windows(t)]
-    frag_x = matrix([w for i, t in enumerate(texts) if y[i] == 0 for w in clf.sentence_windows(t)], args.bits)
-    frag_owner_arr = np.array(frag_owner)
-
-    def with_fragments(rows: np.ndarray, seed: int):
-        from scipy.sparse import vstack
-
-        keep = np.isin(frag_owner_arr, rows)
-        docs = matrix(document_windows([texts[i] for i in rows if y[i] == 0], random.Random(seed)), args.bits)
-        return (vstack([x[rows], frag_x[keep], docs]).tocsr(),
-                np.concatenate([y[rows], np.zeros(int(keep.sum()) + docs.shape[0], int)]))
+    tr = Trainer(records, args.bits, args.c)
+    y = tr.y
+    hard = np.array([r["label"] == "benign" and r["family"] not in EASY_FAMILIES for r in records])
 
     oof = np.zeros(len(records))
-    for train, test in StratifiedKFold(FOLDS, shuffle=True, random_state=SEED).split(x, y):
-        fold = fit(*with_fragments(train, SEED + len(test) + int(test[0])))
-        scorer = clf.Model(coef=fold.coef_.ravel().astype(np.float32), intercept=float(fold.intercept_[0]),
-                           threshold=0.5, bits=args.bits, version="fold")
-        # scored exactly as the guard scores: the most suspicious window (sentences, fixed spans) per text
-        oof[test] = [scorer.probability(texts[i]) for i in test]
-    hard = np.array([r["label"] == "benign" and r["family"] not in EASY_FAMILIES for r in records])
+    for train, test in StratifiedKFold(FOLDS, shuffle=True, random_state=SEED).split(tr.x, y):
+        oof[test] = tr.scores(tr.fit(train, SEED + len(test) + int(test[0])), test)
     threshold = max(calibrate(oof[y == 0]), calibrate(oof[hard]))
 
-    per: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
-    for r, p in zip(records, oof, strict=True):
-        cell = per[(r["label"], r["family"])]
-        cell[0] += 1
-        cell[1] += int(p >= threshold)
     print(f"out-of-fold ({FOLDS} folds), classifier alone at threshold {threshold:.4f}:")
-    for (label, family), (n, k) in sorted(per.items()):
+    for (label, family), (n, k) in sorted(_table(records, oof >= threshold, "family").items()):
         print(f"  {label:9} {family:28} {k:4}/{n:<4} {k / n:6.1%}")
-    print(f"  recall {(oof[y == 1] >= threshold).mean():.1%}  FPR {(oof[y == 0] >= threshold).mean():.2%}")
+    print(f"  classifier alone: {_rates(y, oof >= threshold, hard)}")
+    for target in (0.005, 0.01, 0.02):
+        t = float(np.nextafter(np.sort(oof[hard])[::-1][int(np.floor(target * hard.sum()))], 1.0))
+        print(f"  at hard-benign FPR <= {target:.1%} (t={t:.3f}): {_rates(y, oof >= t, hard)}")
 
-    model = fit(*with_fragments(np.arange(len(records)), SEED))
-    coef = model.coef_.ravel().astype(np.float32)
+    if args.by_source:
+        rules = rule_flags(records)
+        print(f"  rules + classifier (out-of-fold): {_rates(y, rules | (oof >= threshold), hard)}")
+        groups = np.array([r["group"] for r in records])
+        print(f"by source: trained without the group, scored on it (threshold {threshold:.4f} from the "
+              "out-of-fold run):")
+        for g in sorted(set(groups.tolist())):
+            test = np.flatnonzero(groups == g)
+            train = np.flatnonzero(groups != g)
+            p = tr.scores(tr.fit(train, SEED + len(test)), test)
+            flag = p >= threshold
+            print(f"  {g:18} classifier alone: {_rates(y[test], flag, hard[test])}")
+            print(f"  {'':18} rules + classifier: {_rates(y[test], rules[test] | flag, hard[test])}")
+            if g in ("hard_benign_s3", "retired_v3", "retired_v2", "retired_v1"):
+                sub = [records[i] for i in test]
+                for (label, family), (n, k) in sorted(_table(sub, rules[test] | flag, "family").items()):
+                    print(f"      {label:9} {family:28} {k:4}/{n:<4} {k / n:6.1%}")
+
+    if args.no_write:
+        return 0
+    model = tr.fit(np.arange(len(records)), SEED)
+    coef = model.coef
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(args.out, coef=coef, intercept=np.float64(model.intercept_[0]),
-                        threshold=np.float64(threshold), bits=np.int64(args.bits), version=np.str_(VERSION))
+    np.savez_compressed(args.out, coef=coef, intercept=np.float64(model.intercept),
+                        threshold=np.float64(threshold), bits=np.int64(args.bits), version=np.str_(VERSION),
+                        words=np.int64(clf.WORDS))
     print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.2f} MB, {len(records)} texts, "
           f"{int((coef != 0).sum())} non-zero weights, threshold {threshold:.4f})")
     return 0

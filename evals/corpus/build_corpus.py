@@ -25,6 +25,7 @@ from typing import Any
 from evals.corpus import seeds_paraphrase as P
 from evals.corpus.seeds_attack import CARRIERS, GOALS, MODELS, MULTILINGUAL, TEMPLATES, USERS
 from evals.corpus.seeds_benign import BENIGN, META
+from evals.corpus.seeds_hard_benign import HARD_BENIGN
 
 OUT = Path(__file__).resolve().parent / "dev.jsonl"
 SEED = 20251104
@@ -342,10 +343,19 @@ def records(rng: random.Random) -> Iterator[dict[str, Any]]:
         yield _record(f"prin-{m:04d}", fill(rng.choice(RECORD_FORMATS), body), "injection", "para_embedded_record")
 
 
+def hard_benign() -> Iterator[dict[str, Any]]:
+    """``hb_*``: the hand-written hard benign texts of session 3 (``seeds_hard_benign``), one record each."""
+    m = 0
+    for family, texts in HARD_BENIGN.items():
+        for text in texts:
+            m += 1
+            yield _record(f"hb-{m:04d}", text, "benign", family, "multi" if family == "hb_multilingual" else "en")
+
+
 def build() -> list[dict[str, Any]]:
     rng = random.Random(SEED)
     return [*attacks(rng), *benign(rng), *paraphrases(random.Random(SEED + 1)), *operational(random.Random(SEED + 2)),
-            *records(random.Random(SEED + 3))]
+            *records(random.Random(SEED + 3)), *hard_benign()]
 
 
 def main() -> int:

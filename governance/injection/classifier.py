@@ -45,19 +45,67 @@ MAX_WINDOWS = 256     # a bound on the work per text (scan() never passes more t
 _P = np.uint64(0x100000001B3)          # FNV-64 prime as the polynomial base
 _FIB = np.uint64(0x9E3779B97F4A7C15)   # 2**64 / golden ratio
 _LENGTH_MIX = {n: np.uint64(n * 0x632BE59BD9B4E019 % (1 << 64)) for n in NGRAMS}
+_P_INV = np.uint64(pow(0x100000001B3, -1, 1 << 64))   # the base is odd, so invertible mod 2**64
+_WORD_MIX = (np.uint64(0xD6E8FEB86659FD93), np.uint64(0xA0761D6478BD642F))  # unigram, bigram
+_BIGRAM_K = np.uint64(0xE7037ED1A0B428DB)
+WORDS = False         # hashed word unigrams and bigrams next to the character n-grams (rows 4 and 5)
+
+
+def _is_word(cp: np.ndarray) -> np.ndarray:
+    """Word characters: ASCII letters and digits, and every non-ASCII code point but the punctuation blocks
+    (so accented, Cyrillic, Greek, Arabic, Devanagari ... words are words; CJK runs are one long "word", which
+    the character n-grams cover anyway)."""
+    lower = ((cp >= 97) & (cp <= 122)) | ((cp >= 48) & (cp <= 57)) | ((cp >= 65) & (cp <= 90))
+    high = (cp >= 0xC0) & ~((cp >= 0x2000) & (cp <= 0x206F)) & ~((cp >= 0x3000) & (cp <= 0x303F)) \
+        & ~((cp >= 0xFF00) & (cp <= 0xFF20))
+    return lower | high | (cp == 95)
+
+
+def word_rows(cp: np.ndarray, bits: int, owner_end: np.ndarray | None = None) -> np.ndarray:
+    """``(2, L)`` bucket ids of the word unigram and bigram *starting* at each position (``-1`` elsewhere).
+    A word's hash is position-invariant: ``sum cp[j] * P**-(j - start)`` read off one prefix sum. A bigram is
+    the word and the next one; with ``owner_end`` (the end of the text each position belongs to, when texts
+    are laid end to end) a bigram whose second word lies in the next text does not exist."""
+    length = len(cp)
+    out = np.full((2, length), -1, dtype=np.int64)
+    w = _is_word(cp)
+    if not w.any():
+        return out
+    edge = np.diff(np.concatenate(([0], w.astype(np.int8), [0])))
+    starts = np.flatnonzero(edge == 1)
+    ends = np.flatnonzero(edge == -1)
+    inv_pow = np.concatenate(([np.uint64(1)], np.cumprod(np.full(length - 1, _P_INV, dtype=np.uint64))))  # P**-j
+    pow_ = np.concatenate(([np.uint64(1)], np.cumprod(np.full(length - 1, _P, dtype=np.uint64))))  # P**j
+    g = np.zeros(length + 1, dtype=np.uint64)
+    np.cumsum(cp * inv_pow, out=g[1:])
+    h = (g[ends] - g[starts]) * pow_[starts]
+    shift = np.uint64(64 - bits)
+    out[0, starts] = (((h + _WORD_MIX[0]) * _FIB) >> shift).astype(np.int64)
+    if len(starts) > 1:
+        hb = h[:-1] * _BIGRAM_K + h[1:]
+        ok = np.ones(len(starts) - 1, dtype=bool) if owner_end is None else starts[1:] < owner_end[starts[:-1]]
+        out[1, starts[:-1][ok]] = (((hb[ok] + _WORD_MIX[1]) * _FIB) >> shift).astype(np.int64)
+    return out
 
 
 def _codepoints(text: str) -> np.ndarray:
     return np.frombuffer((" " + text + " ").encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
 
 
-def bucket_matrix(text: str, bits: int = BITS) -> np.ndarray:
-    """``(len(NGRAMS), L)`` bucket ids: row ``k`` holds the bucket of the ``NGRAMS[k]``-gram starting at each
-    position of the padded text, or ``-1`` where that n-gram would run past the end."""
-    return bucket_matrix_from(_codepoints(text), bits)
+def bucket_matrix(text: str, bits: int = BITS, words: bool = WORDS) -> np.ndarray:
+    """``(len(NGRAMS) [+ 2], L)`` bucket ids: row ``k`` holds the bucket of the ``NGRAMS[k]``-gram starting at
+    each position of the padded text, or ``-1`` where that n-gram would run past the end; with ``words`` two
+    more rows hold the word unigram and bigram starting there (``word_rows``)."""
+    return bucket_matrix_from(_codepoints(text), bits, words)
 
 
-def bucket_matrix_from(cp: np.ndarray, bits: int = BITS) -> np.ndarray:
+def bucket_matrix_from(cp: np.ndarray, bits: int = BITS, words: bool = WORDS,
+                       owner_end: np.ndarray | None = None) -> np.ndarray:
+    chars = _char_rows(cp, bits)
+    return np.vstack([chars, word_rows(cp, bits, owner_end)]) if words else chars
+
+
+def _char_rows(cp: np.ndarray, bits: int) -> np.ndarray:
     length = len(cp)
     out = np.full((len(NGRAMS), length), -1, dtype=np.int64)
     shift = np.uint64(64 - bits)
@@ -76,9 +124,9 @@ def bucket_matrix_from(cp: np.ndarray, bits: int = BITS) -> np.ndarray:
     return out
 
 
-def features(text: str, bits: int = BITS) -> tuple[np.ndarray, np.ndarray]:
+def features(text: str, bits: int = BITS, words: bool = WORDS) -> tuple[np.ndarray, np.ndarray]:
     """(bucket ids, values) of the sparse feature vector of one text (ids unique, values > 0)."""
-    b = bucket_matrix(text, bits)
+    b = bucket_matrix(text, bits, words)
     b = b[b >= 0]
     if b.size == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
@@ -116,6 +164,7 @@ class Model:
     threshold: float          # calibrated: the probability at which the classifier alone flags a text
     bits: int
     version: str
+    words: bool = False       # word unigram + bigram rows (weights trained since session 3 have them)
     _coef_ext: np.ndarray = field(init=False, repr=False, compare=False)
     _coef_fixed: np.ndarray = field(init=False, repr=False, compare=False)
 
@@ -197,12 +246,12 @@ class Model:
         ends_of = np.cumsum(lengths)
         starts_of = ends_of - lengths
         cp = np.frombuffer("".join(padded).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-        b = bucket_matrix_from(cp, self.bits)
         total_len = len(cp)
+        owner_end = np.repeat(ends_of, lengths) if len(texts) > 1 else None
+        b = bucket_matrix_from(cp, self.bits, self.words, owner_end)
         # an n-gram that runs past the end of its own text does not exist (as in a text scored alone; the
         # last text's tail is already -1)
-        if len(texts) > 1:
-            owner_end = np.repeat(ends_of, lengths)
+        if owner_end is not None:
             position = np.arange(total_len)
             for k, n in enumerate(NGRAMS):
                 b[k, position + n > owner_end] = -1
@@ -275,7 +324,8 @@ def load(path: Path = WEIGHTS_PATH) -> Model | None:
             with np.load(path, allow_pickle=False) as data:
                 model = Model(coef=data["coef"].astype(np.float32), intercept=float(data["intercept"]),
                               threshold=float(data["threshold"]), bits=int(data["bits"]),
-                              version=str(data["version"]))
+                              version=str(data["version"]),
+                              words=bool(data["words"]) if "words" in data.files else False)
             if model.coef.shape != (2 ** model.bits,):
                 model = None
         except (OSError, KeyError, ValueError):
