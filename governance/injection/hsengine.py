@@ -264,11 +264,14 @@ class Engine:
     surrounds it). One text is scanned once for all of its segments. ``cache_dir``: where a compiled database is kept between processes (None:
     never); see ``cache_dir()``."""
 
-    def __init__(self, patterns: Sequence[re.Pattern[str]], *, cache: Path | None = None) -> None:
+    def __init__(self, patterns: Sequence[re.Pattern[str]], *, cache: Path | None = None,
+                 single: bool = False) -> None:
         if _hs is None:
             raise RuntimeError("hyperscan is not installed")
         started = time.perf_counter()
         self.flags = _hs.HS_FLAG_UTF8 | _hs.HS_FLAG_PREFILTER | _hs.HS_FLAG_DOTALL
+        if single:  # only whether each matches, not where: one event per regex at most
+            self.flags |= _hs.HS_FLAG_SINGLEMATCH
         self.size = len(patterns)
         self.cache_file = cache / f"guard-{_cache_key(patterns, self.flags)}.hsdb" if cache is not None else None
         loaded = self._load()
@@ -399,19 +402,19 @@ def cache_dir() -> Path | None:
 
 
 _LOCK = threading.Lock()
-_ENGINES: dict[tuple[str, ...], Engine | None] = {}
+_ENGINES: dict[tuple[object, ...], Engine | None] = {}
 
 
-def engine(patterns: Sequence[re.Pattern[str]]) -> Engine | None:
+def engine(patterns: Sequence[re.Pattern[str]], *, single: bool = False) -> Engine | None:
     """The engine for ``patterns`` (loaded from the cache or compiled on first use, once per process), or None
-    without hyperscan."""
+    without hyperscan. ``single``: report each regex once per scan at most (``candidates`` only)."""
     if _hs is None:
         return None
-    key = tuple(f"{p.flags}:{p.pattern}" for p in patterns)
+    key = (single, *(f"{p.flags}:{p.pattern}" for p in patterns))
     got = _ENGINES.get(key)
     if got is None and key not in _ENGINES:
         with _LOCK:
             if key not in _ENGINES:
-                _ENGINES[key] = Engine(patterns, cache=cache_dir())
+                _ENGINES[key] = Engine(patterns, cache=cache_dir(), single=single)
             got = _ENGINES[key]
     return got

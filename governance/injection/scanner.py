@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import os
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 import numpy as np
 
@@ -309,6 +310,26 @@ def _match_views_hs(vs: list[View], hs: _hsengine.Engine) -> list[Finding]:
     return list(found.values())
 
 
+def _segment_bounds_short_lines(lengths: list[int]) -> list[tuple[int, int] | str]:
+    """``_segment_bounds`` when no line needs windows, from the line lengths alone: a segment runs from its
+    first line to the first line that brings it to ``SEGMENT`` characters (found by bisection on the running
+    total, rather than line by line), and that line opens the next one."""
+    total = [0, *accumulate(n + 1 for n in lengths)]       # total[k]: where line k starts
+    count = len(lengths)
+    out: list[tuple[int, int] | str] = []
+    first = 0
+    while True:
+        # the first segment may be one line long; the next ones always add at least one line to the carried one
+        last = bisect_left(total, total[first] + SEGMENT, first + (1 if out else 0) + 1) - 1
+        if last >= count:
+            break
+        out.append((total[first], total[last] + lengths[last]))
+        first = last
+    if count - first > 1 or not out:
+        out.append((total[first], total[count - 1] + lengths[count - 1]))
+    return out
+
+
 def _byte_offsets(text: str) -> Callable[[int], int]:
     """Character offset -> UTF-8 byte offset in ``text`` (Hyperscan reports bytes, segments are characters)."""
     if text.isascii():
@@ -317,8 +338,7 @@ def _byte_offsets(text: str) -> Callable[[int], int]:
     width = 1 + (cp >= 0x80).astype(np.int64) + (cp >= 0x800) + (cp >= 0x10000)
     cum = np.zeros(len(cp) + 1, dtype=np.int64)
     np.cumsum(width, out=cum[1:])
-    table = cum.tolist()
-    return table.__getitem__
+    return lambda i: int(cum[i])
 
 
 def _segment_bounds(text: str) -> list[tuple[int, int] | str]:
@@ -326,6 +346,9 @@ def _segment_bounds(text: str) -> list[tuple[int, int] | str]:
     and the chunk itself only for one made of windows of a long line."""
     if len(text) <= SEGMENT:
         return [(0, len(text))]
+    lengths = [len(line) for line in text.split("\n")]
+    if max(lengths) <= LONG_LINE:
+        return _segment_bounds_short_lines(lengths)
     out: list[tuple[int, int] | str] = []
     group: list[tuple[str, int]] = []  # (line or window, offset; -1 for a window of a long line)
     windows = 0

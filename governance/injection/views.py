@@ -106,7 +106,7 @@ _ALL_HINTS = frozenset(range(len(_HINTS)))
 
 def hints(text: str) -> frozenset[int] | set[int]:
     """Which of ``_HINTS`` may match ``text`` (all of them without Hyperscan, or for text it cannot read)."""
-    engine = _hsengine.engine(_HINTS) if not _NO_HINTS else None
+    engine = _hsengine.engine(_HINTS, single=True) if not _NO_HINTS else None
     if engine is None or text.isascii() and len(text) < 16:
         return _ALL_HINTS if engine is None else _short_hints(text)
     got = engine.candidates(text)
