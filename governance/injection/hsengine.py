@@ -56,7 +56,7 @@ try:  # pragma: no cover - exercised on machines without the wheel
 except ImportError:  # pragma: no cover
     _hs = None
 
-__all__ = ["Engine", "Untranslatable", "available", "engine", "translate"]
+__all__ = ["Engine", "Untranslatable", "available", "cache_dir", "enabled", "engine", "set_mode", "translate"]
 
 MAX_CODEPOINT = 0x10FFFF
 _SURROGATES = (0xD800, 0xDFFF)
@@ -284,7 +284,7 @@ class Engine:
             for i, p in enumerate(patterns):
                 try:
                     expressions[i] = translate(p).encode()
-                except (Untranslatable, RecursionError) as exc:
+                except (Untranslatable, RecursionError, re.error) as exc:
                     fallback[i] = f"untranslatable: {exc}"
             self.database = self._compile(expressions, fallback)
             self.from_cache = False
@@ -405,10 +405,27 @@ _LOCK = threading.Lock()
 _ENGINES: dict[tuple[object, ...], Engine | None] = {}
 
 
+_MODE = [os.environ.get("WARDEN_GUARD_ENGINE", "auto")]  # "auto": Hyperscan when installed; "python": never
+
+
+def set_mode(mode: str) -> str:
+    """``"python"`` turns Hyperscan off in this process (the pure-Python path, same verdicts), ``"auto"`` back
+    on; returns the previous mode. For tests and comparisons; ``$WARDEN_GUARD_ENGINE`` sets it at start."""
+    if mode not in ("auto", "python"):
+        raise ValueError(f"unknown guard engine mode {mode!r}")
+    previous, _MODE[0] = _MODE[0], mode
+    return previous
+
+
+def enabled() -> bool:
+    return _hs is not None and _MODE[0] != "python"
+
+
 def engine(patterns: Sequence[re.Pattern[str]], *, single: bool = False) -> Engine | None:
     """The engine for ``patterns`` (loaded from the cache or compiled on first use, once per process), or None
-    without hyperscan. ``single``: report each regex once per scan at most (``candidates`` only)."""
-    if _hs is None:
+    without hyperscan (or when turned off, see ``set_mode``). ``single``: report each regex once per scan at
+    most (``candidates`` only)."""
+    if not enabled():
         return None
     key = (single, *(f"{p.flags}:{p.pattern}" for p in patterns))
     got = _ENGINES.get(key)

@@ -14,7 +14,6 @@ nothing and says nothing.
 
 from __future__ import annotations
 
-import os
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
@@ -32,6 +31,7 @@ from governance.injection.views import (
     has_invisible_inside_words,
     has_mixed_script_word,
     normalize,
+    replace_surrogates,
     views,
 )
 
@@ -380,18 +380,17 @@ def _segment_bounds(text: str) -> list[tuple[int, int] | str]:
     return out
 
 
-ENGINE = os.environ.get("WARDEN_GUARD_ENGINE", "auto")  # "auto" (Hyperscan when installed) or "python"
-_HS: list[_hsengine.Engine | None] = []
+_HS: dict[bool, _hsengine.Engine | None] = {}
 
 
 def hyperscan_engine() -> _hsengine.Engine | None:
-    """The Hyperscan engine for the signatures (compiled or loaded on first use), or None: not installed, or
-    ``ENGINE`` (``$WARDEN_GUARD_ENGINE``) is ``python``."""
-    if ENGINE == "python":
+    """The Hyperscan engine for the signatures (loaded or compiled on first use), or None: not installed, or
+    turned off (``$WARDEN_GUARD_ENGINE=python``, ``hsengine.set_mode``)."""
+    if not _hsengine.enabled():
         return None
-    if not _HS:
-        _HS.append(_hsengine.engine([s.pattern for s in INDEX.signatures]))
-    return _HS[0]
+    if True not in _HS:
+        _HS[True] = _hsengine.engine([s.pattern for s in INDEX.signatures])
+    return _HS[True]
 
 
 def _match_signatures_slow(text: str, index: AnchorIndex) -> list[Finding]:
@@ -472,7 +471,7 @@ def analyse_many(texts: Sequence[str], *, max_chars: int, allow_empty: bool = Fa
         if len(text) > max_chars:
             reasons.append(f"too_long:{len(text)}>{max_chars}")
             hard_flag = True
-        window = text[: max_chars * SCAN_WINDOW_FACTOR]
+        window = replace_surrogates(text[: max_chars * SCAN_WINDOW_FACTOR])  # (they raised here before)
         norm = normalize(window)
         if not norm and not allow_empty:
             reasons.append("empty")

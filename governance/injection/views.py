@@ -24,7 +24,6 @@ import base64
 import binascii
 import codecs
 import html
-import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -106,7 +105,7 @@ _ALL_HINTS = frozenset(range(len(_HINTS)))
 
 def hints(text: str) -> frozenset[int] | set[int]:
     """Which of ``_HINTS`` may match ``text`` (all of them without Hyperscan, or for text it cannot read)."""
-    engine = _hsengine.engine(_HINTS, single=True) if not _NO_HINTS else None
+    engine = _hsengine.engine(_HINTS, single=True)
     if engine is None or text.isascii() and len(text) < 16:
         return _ALL_HINTS if engine is None else _short_hints(text)
     got = engine.candidates(text)
@@ -117,8 +116,6 @@ def _short_hints(text: str) -> set[int]:
     # under 16 ASCII characters neither encoding hint can match; the scan's fixed cost is not worth it
     return {HINT_LEET, HINT_SPELLED}
 
-
-_NO_HINTS = os.environ.get("WARDEN_GUARD_ENGINE", "auto") == "python"
 
 MAX_DEPTH = 2          # base64 inside base64 inside text, and no deeper
 MAX_SPANS = 8          # encoded candidates decoded per text
@@ -161,9 +158,24 @@ def has_invisible(text: str) -> bool:
     return bool(_invisible_mask(np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)).any())
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def replace_surrogates(text: str) -> str:
+    """Lone surrogates (a str can hold them; no encoding can) as U+FFFD, so that nothing downstream (UTF-32
+    views, the classifier, Hyperscan's UTF-8) raises on them. Other text is returned as it is."""
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _SURROGATE.sub("\ufffd", text)
+    return text
+
+
 def normalize(text: str) -> str:
     """NFKC, invisible and bidi characters removed, runs of spaces collapsed; case and line breaks kept."""
-    folded = text if text.isascii() else strip_invisible(unicodedata.normalize("NFKC", text))
+    folded = text if text.isascii() else strip_invisible(unicodedata.normalize("NFKC", replace_surrogates(text)))
     return _NEWLINES.sub("\n\n", collapse_spaces(folded)).strip()
 
 
@@ -318,7 +330,7 @@ def views(text: str, *, depth: int = 0, kind: str = "plain") -> list[View]:
     if depth >= MAX_DEPTH:
         return out
     # Decode from the NFKC text with its case intact (base64 is case-sensitive), entities decoded once.
-    source = text if text.isascii() else strip_invisible(unicodedata.normalize("NFKC", text))
+    source = text if text.isascii() else strip_invisible(unicodedata.normalize("NFKC", replace_surrogates(text)))
     if "&" in source:
         source = html.unescape(source)
     for sub_kind, decoded in decoded_texts(source):
