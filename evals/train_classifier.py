@@ -41,7 +41,7 @@ from governance.injection.views import normalize
 
 CORPUS_DIR = Path(__file__).resolve().parent / "corpus"
 # v1–v3 were held-out test sets until session 3; they were retired into training then (the pristine tests are
-# now heldout_v4.jsonl and external_agentdojo.jsonl, which this script never opens).
+# now the v4 held-out set and an external set, which this script never opens).
 RETIRED = {"heldout.jsonl": "retired_v1", "heldout_v2.jsonl": "retired_v2", "heldout_v3.jsonl": "retired_v3"}
 TRAIN_FILES = ("dev.jsonl", *RETIRED, "train_external.jsonl")
 SEED = 20251124
