@@ -19,6 +19,11 @@ matching (NFKC, zero-width and bidi characters, Cyrillic/Greek look-alikes, HTML
 hex, URL-encoding, escapes, leetspeak, letters spelled out one by one); see ``injection/views.py``.
 
 ``scan_jsonl`` is what ``warden scan`` runs: one JSON verdict per input line, in order, never a traceback.
+
+Speed: the signatures are prefiltered by Hyperscan when the ``hyperscan`` wheel is installed (one compiled
+database, cached on disk; ``injection/hsengine.py``), with a pure-Python path of identical verdicts otherwise.
+Many short texts should go through ``scan_many`` (the classifier runs once per chunk of them, not per text);
+``bench/bench_guard.py`` measures both.
 """
 
 from __future__ import annotations

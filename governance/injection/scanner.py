@@ -10,6 +10,14 @@ The learned classifier (``classifier.py``) contributes one more signal when its 
 rules never depend on it): a probability at or above its calibrated threshold flags the text on its own
 (weight 0.5 at the threshold, rising to 1.0), reported as ``classifier:<p>``; below the threshold it adds
 nothing and says nothing.
+
+How signatures are found: each view is read in segments of whole lines (``_segment_spans``) and a signature
+is found when its anchors occur in a segment and its Python regex matches there. Which signatures are even
+tried is decided by a prefilter that may only say "cannot match": with Hyperscan (``hsengine.py``) one scan
+per view reports, for all signatures at once, where a match of a superset of each may end, and only those
+segments and signatures are tried; without it (or ``$WARDEN_GUARD_ENGINE=python``), the numpy literal
+prefilter (``prefilter.py``) and the anchor index do. Both give the same findings in the same order, which
+``tests/unit/test_guard_engine.py`` checks on every corpus.
 """
 
 from __future__ import annotations

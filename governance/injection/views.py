@@ -105,11 +105,20 @@ _ALL_HINTS = frozenset(range(len(_HINTS)))
 
 def hints(text: str) -> frozenset[int] | set[int]:
     """Which of ``_HINTS`` may match ``text`` (all of them without Hyperscan, or for text it cannot read)."""
-    engine = _hsengine.engine(_HINTS, single=True)
+    engine = _hint_engine() if _hsengine.enabled() else None
     if engine is None or text.isascii() and len(text) < 16:
         return _ALL_HINTS if engine is None else _short_hints(text)
     got = engine.candidates(text)
     return _ALL_HINTS if got is None else got | engine.fallback
+
+
+_HINT_ENGINE: list[_hsengine.Engine | None] = []
+
+
+def _hint_engine() -> _hsengine.Engine | None:
+    if not _HINT_ENGINE:
+        _HINT_ENGINE.append(_hsengine.engine(_HINTS, single=True))
+    return _HINT_ENGINE[0]
 
 
 def _short_hints(text: str) -> set[int]:
