@@ -3,6 +3,7 @@ then the agent runtime (compiled graph + checkpointer), one Redis client, the st
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 from collections.abc import AsyncIterator
@@ -24,6 +25,7 @@ from api.routes import approvals, assistants, audit, health, inbox, runs, thread
 from api.runtime import RuntimeFactory, default_factory, key_prefix
 from api.store import Store
 from api.worker import WorkerPool
+from governance.guard import scan as guard_scan
 from graph.settings import Settings
 
 log = logging.getLogger("warden.api")
@@ -46,6 +48,10 @@ def create_app(settings: Settings, runtime_factory: RuntimeFactory | None = None
         queue = RunQueue(redis, keys, ttl_s=ttl_s, lease_s=settings.run_lease_s)
         workers = WorkerPool(redis=redis, keys=keys, queue=queue, store=store, runtime=runtime, settings=settings)
         try:
+            # The guard compiles (or loads from its cache) its Hyperscan database and reads the classifier's
+            # weights on first use: do it before accepting runs, not inside the first one (seconds on a machine
+            # whose cache is cold).
+            await asyncio.to_thread(guard_scan, "warm up")
             await workers.start()
             app.state.services = Services(settings=settings, redis=redis, keys=keys, store=store, queue=queue,
                                           runtime=runtime, workers=workers)
