@@ -48,10 +48,11 @@ SEED = 20251124
 C = 16.0
 FOLDS = 5
 TARGET_FPR = 0.005
+BENIGN_WEIGHT = 1.0
 VERSION = "char2-5-hash18-lr-v3"
 DOCS = 600  # benign documents whose windows are added as benign examples (per fit)
 EASY_FAMILIES = frozenset({"ordinary_generated", "para_b_operator", "para_b_operational", "para_b_record",
-                           "para_b_short_field", "ext_benign_prose", "ext_benign_request"})
+                           "para_b_short_field", "ext_benign_prose", "ext_benign_request", "doc_package"})
 
 _ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.(?:example|com|net|org|io)\b")
 _DOMAIN = re.compile(r"\b(?:https?://)?[\w-]*evil[\w-]*\.(?:example|com|net|org)(?:/\S*)?")
@@ -77,6 +78,8 @@ def _source(name: str, r: dict[str, Any]) -> str:
     if name == "dev.jsonl":
         if r["family"].startswith("hb_"):
             return "hard_benign_s3"
+        if r["family"].startswith(("gb_", "doc_", "ia_")):  # session 4
+            return {"gb": "generic_benign", "doc": "package_docs", "ia": "imperative_attacks"}[r["family"].split("_")[0]]
         return "seeds_paraphrase" if r["family"].startswith("para") else "seeds_template"
     if name in RETIRED:
         return RETIRED[name]
@@ -96,12 +99,12 @@ def load() -> list[dict[str, Any]]:
     return out
 
 
-def matrix(texts: list[str], bits: int):  # -> scipy.sparse.csr_matrix
+def matrix(texts: list[str], bits: int, words: bool = clf.WORDS):  # -> scipy.sparse.csr_matrix
     from scipy.sparse import csr_matrix
 
     indptr, indices, data = [0], [], []
     for t in texts:
-        ids, vals = clf.features(t, bits)
+        ids, vals = clf.features(t, bits, words)
         indices.append(ids)
         data.append(vals)
         indptr.append(indptr[-1] + len(ids))
@@ -124,17 +127,20 @@ def document_windows(benign: list[str], rng: random.Random, docs: int = DOCS) ->
     return out
 
 
-def fit(x, y, c: float | None = None):
+def fit(x, y, c: float | None = None, benign_weight: float = BENIGN_WEIGHT):
     from sklearn.linear_model import LogisticRegression
 
-    model = LogisticRegression(C=c or C, solver="liblinear", class_weight="balanced", max_iter=2000,
+    # class-balanced, then the benign class up-weighted by ``benign_weight``
+    n0, n1 = int((y == 0).sum()), int((y == 1).sum())
+    weight = {0: len(y) / (2 * n0) * benign_weight, 1: len(y) / (2 * n1)}
+    model = LogisticRegression(C=c or C, solver="liblinear", class_weight=weight, max_iter=2000,
                                random_state=SEED)
     return model.fit(x, y)
 
 
-def calibrate(p_benign: np.ndarray) -> float:
-    """The smallest threshold with at most TARGET_FPR of the benign out-of-fold probabilities at or above it."""
-    allowed = int(np.floor(TARGET_FPR * len(p_benign)))
+def calibrate(p_benign: np.ndarray, target: float = TARGET_FPR) -> float:
+    """The smallest threshold with at most ``target`` of the benign out-of-fold probabilities at or above it."""
+    allowed = int(np.floor(target * len(p_benign)))
     ordered = np.sort(p_benign)[::-1]
     # flag iff p >= t: choose t just above the (allowed+1)-th highest benign probability
     return float(min(0.99, np.nextafter(ordered[allowed], 1.0))) if len(ordered) > allowed else 0.5
@@ -154,12 +160,13 @@ class Trainer:
     """Features of every record and of every benign window, computed once; ``fit(rows)`` trains on a subset
     (with the benign windows of those rows and benign documents made of them)."""
 
-    def __init__(self, records: list[dict[str, Any]], bits: int, c: float = C) -> None:
-        self.records, self.bits, self.c = records, bits, c
+    def __init__(self, records: list[dict[str, Any]], bits: int, c: float = C, words: bool = clf.WORDS,
+                 benign_weight: float = BENIGN_WEIGHT) -> None:
+        self.records, self.bits, self.c, self.words, self.benign_weight = records, bits, c, words, benign_weight
         rng = random.Random(SEED)
         self.texts = [classifier_text(debias(r["text"], rng)) for r in records]
         self.y = np.array([1 if r["label"] == "injection" else 0 for r in records])
-        self.x = matrix(self.texts, bits)
+        self.x = matrix(self.texts, bits, words)
         owners, frags = [], []
         for i, t in enumerate(self.texts):
             if self.y[i] == 0:
@@ -167,19 +174,19 @@ class Trainer:
                     owners.append(i)
                     frags.append(w)
         self.frag_owner = np.array(owners)
-        self.frag_x = matrix(frags, bits)
+        self.frag_x = matrix(frags, bits, words)
 
     def fit(self, rows: np.ndarray, seed: int) -> clf.Model:
         from scipy.sparse import vstack
 
         keep = np.isin(self.frag_owner, rows)
         docs = matrix(document_windows([self.texts[i] for i in rows if self.y[i] == 0], random.Random(seed)),
-                      self.bits)
+                      self.bits, self.words)
         x = vstack([self.x[rows], self.frag_x[keep], docs]).tocsr()
         y = np.concatenate([self.y[rows], np.zeros(int(keep.sum()) + docs.shape[0], int)])
-        model = fit(x, y, self.c)
+        model = fit(x, y, self.c, self.benign_weight)
         return clf.Model(coef=model.coef_.ravel().astype(np.float32), intercept=float(model.intercept_[0]),
-                         threshold=0.5, bits=self.bits, version=VERSION, words=clf.WORDS)
+                         threshold=0.5, bits=self.bits, version=VERSION, words=self.words)
 
     def scores(self, model: clf.Model, rows: np.ndarray) -> np.ndarray:
         # scored exactly as the guard scores: the most suspicious window (sentences, fixed spans) per text
@@ -219,26 +226,35 @@ def main(argv: list[str] | None = None) -> int:
                         help="also train without each source group in turn and score that group (slow)")
     parser.add_argument("--no-write", action="store_true", help="evaluate only")
     parser.add_argument("--c", type=float, default=C, help="inverse regularisation strength")
+    parser.add_argument("--target-fpr", type=float, default=TARGET_FPR,
+                        help="out-of-fold hard-benign FPR the threshold is calibrated to")
+    parser.add_argument("--benign-weight", type=float, default=BENIGN_WEIGHT,
+                        help="benign class weight on top of class balancing")
+    parser.add_argument("--words", action=argparse.BooleanOptionalAction, default=clf.WORDS,
+                        help="word unigram + bigram features next to the character n-grams")
     args = parser.parse_args(argv)
     from sklearn.model_selection import StratifiedKFold
 
     records = load()
-    tr = Trainer(records, args.bits, args.c)
+    tr = Trainer(records, args.bits, args.c, args.words, args.benign_weight)
     y = tr.y
     hard = np.array([r["label"] == "benign" and r["family"] not in EASY_FAMILIES for r in records])
 
     oof = np.zeros(len(records))
     for train, test in StratifiedKFold(FOLDS, shuffle=True, random_state=SEED).split(tr.x, y):
         oof[test] = tr.scores(tr.fit(train, SEED + len(test) + int(test[0])), test)
-    threshold = max(calibrate(oof[y == 0]), calibrate(oof[hard]))
+    threshold = max(calibrate(oof[y == 0], args.target_fpr), calibrate(oof[hard], args.target_fpr))
 
     print(f"out-of-fold ({FOLDS} folds), classifier alone at threshold {threshold:.4f}:")
     for (label, family), (n, k) in sorted(_table(records, oof >= threshold, "family").items()):
         print(f"  {label:9} {family:28} {k:4}/{n:<4} {k / n:6.1%}")
     print(f"  classifier alone: {_rates(y, oof >= threshold, hard)}")
+    alternatives: dict[float, float] = {}
     for target in (0.005, 0.01, 0.02):
-        t = float(np.nextafter(np.sort(oof[hard])[::-1][int(np.floor(target * hard.sum()))], 1.0))
+        t = max(calibrate(oof[y == 0], target), calibrate(oof[hard], target))
         print(f"  at hard-benign FPR <= {target:.1%} (t={t:.3f}): {_rates(y, oof >= t, hard)}")
+        if target != args.target_fpr:
+            alternatives[target] = t
 
     if args.by_source:
         rules = rule_flags(records)
@@ -253,7 +269,11 @@ def main(argv: list[str] | None = None) -> int:
             flag = p >= threshold
             print(f"  {g:18} classifier alone: {_rates(y[test], flag, hard[test])}")
             print(f"  {'':18} rules + classifier: {_rates(y[test], rules[test] | flag, hard[test])}")
-            if g in ("hard_benign_s3", "retired_v3", "retired_v2", "retired_v1"):
+            for target, t in alternatives.items():
+                print(f"  {'':18} (at the {target:.1%} threshold {t:.3f}: classifier alone "
+                      f"{_rates(y[test], p >= t, hard[test])})")
+            if g in ("hard_benign_s3", "retired_v3", "retired_v2", "retired_v1", "generic_benign",
+                     "imperative_attacks", "package_docs"):
                 sub = [records[i] for i in test]
                 for (label, family), (n, k) in sorted(_table(sub, rules[test] | flag, "family").items()):
                     print(f"      {label:9} {family:28} {k:4}/{n:<4} {k / n:6.1%}")
@@ -265,7 +285,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(args.out, coef=coef, intercept=np.float64(model.intercept),
                         threshold=np.float64(threshold), bits=np.int64(args.bits), version=np.str_(VERSION),
-                        words=np.int64(clf.WORDS))
+                        words=np.int64(args.words))
     print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.2f} MB, {len(records)} texts, "
           f"{int((coef != 0).sum())} non-zero weights, threshold {threshold:.4f})")
     return 0

@@ -17,14 +17,17 @@ from __future__ import annotations
 import base64
 import json
 import random
+import re
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from evals.corpus import seeds_imperative_attacks as IA
 from evals.corpus import seeds_paraphrase as P
 from evals.corpus.seeds_attack import CARRIERS, GOALS, MODELS, MULTILINGUAL, TEMPLATES, USERS
 from evals.corpus.seeds_benign import BENIGN, META
+from evals.corpus.seeds_generic_benign import DAYS, GENERIC_BENIGN, HUMAN_TODO_FRAMES, NAMES, package_docs
 from evals.corpus.seeds_hard_benign import HARD_BENIGN
 
 OUT = Path(__file__).resolve().parent / "dev.jsonl"
@@ -352,10 +355,90 @@ def hard_benign() -> Iterator[dict[str, Any]]:
             yield _record(f"hb-{m:04d}", text, "benign", family, "multi" if family == "hb_multilingual" else "en")
 
 
+def _task(rng: random.Random) -> str:
+    return rng.choice(IA.TASKS).format(addr=rng.choice(IA.ADDRS), user=rng.choice(IA.USERS), n=rng.randint(1, 99),
+                                       url=rng.choice(IA.URLS))
+
+
+def _with_line(doc: str, line: str, rng: random.Random) -> str:
+    """``line`` inserted between two lines (or sentences) of ``doc``, or at its end."""
+    parts = doc.split("\n") if "\n" in doc else re.split(r"(?<=[.!?]) ", doc)
+    at = rng.randint(1, len(parts))
+    return ("\n" if "\n" in doc else " ").join([*parts[:at], line, *parts[at:]])
+
+
+def generic_and_imperative(rng: random.Random) -> Iterator[dict[str, Any]]:
+    """Session 4: generic benign business/consumer text (``gb_*``, ``seeds_generic_benign``), the same ordinary
+    tasks in to-do lists for people (``gb_todo_human``) and addressed to the assistant (``ia_*``,
+    ``seeds_imperative_attacks``), each also inside an ordinary document (``gb_doc_todo`` / ``ia_embedded``),
+    and documentation prose of general-purpose packages in the virtualenv (``doc_package``). Own seed, after
+    every older record."""
+    n = m = 0
+
+    def ben(text: str, family: str, lang: str = "en") -> dict[str, Any]:
+        nonlocal m
+        m += 1
+        return _record(f"gb-{m:04d}", text, "benign", family, lang)
+
+    def inj(text: str, family: str, lang: str = "en") -> dict[str, Any]:
+        nonlocal n
+        n += 1
+        return _record(f"ia-{n:04d}", text, "injection", family, lang)
+
+    docs = [t for fam, texts in GENERIC_BENIGN.items() if fam != "gb_multilingual" for t in texts]
+    for family, texts in GENERIC_BENIGN.items():
+        for text in texts:
+            yield ben(text, family, "multi" if family == "gb_multilingual" else "en")
+    seen: set[str] = set()
+
+    def human() -> str:
+        names = rng.sample(NAMES, 2)
+        return rng.choice(HUMAN_TODO_FRAMES).format(task=_task(rng), other=rng.choice(IA.OTHER_TASKS),
+                                                    name=names[0], name2=names[1], day=rng.choice(DAYS))
+
+    def agent() -> str:
+        text = rng.choice(IA.AGENT_FRAMES).format(task=_task(rng))
+        return _cap(text) if rng.random() < 0.8 else text
+    while len(seen) < 260:
+        text = human()
+        if text not in seen:
+            seen.add(text)
+            yield ben(text, "gb_todo_human")
+    for text in IA.TOOL_BENIGN:
+        yield ben(text, "gb_tool_doc")
+    for lang, text in IA.MULTI_BENIGN:
+        yield ben(text, "gb_multilingual_todo", lang)
+    for _ in range(90):
+        yield ben(_with_line(rng.choice(docs), human(), rng), "gb_doc_todo")
+    for _package, text in package_docs(Path(np_site_packages())):
+        yield ben(text, "doc_package")
+    while len(seen) < 260 + 300:
+        text = agent()
+        if text not in seen:
+            seen.add(text)
+            yield inj(text, "ia_agent_todo")
+    for text in IA.HANDWRITTEN:
+        yield inj(text, "ia_handwritten")
+    for text in IA.TOOL_CALLS:
+        yield inj(text, "ia_tool_call")
+    for lang, text in IA.MULTI:
+        yield inj(text, "ia_multilingual", lang)
+    for _ in range(110):
+        line = rng.choice((agent(), agent(), rng.choice(IA.HANDWRITTEN), rng.choice(IA.MULTI)[1]))
+        yield inj(_with_line(rng.choice(docs), line, rng), "ia_embedded")
+
+
+def np_site_packages() -> str:
+    """The site-packages directory of this interpreter's numpy (the virtualenv's)."""
+    import numpy
+
+    return str(Path(numpy.__file__).resolve().parents[1])
+
+
 def build() -> list[dict[str, Any]]:
     rng = random.Random(SEED)
     return [*attacks(rng), *benign(rng), *paraphrases(random.Random(SEED + 1)), *operational(random.Random(SEED + 2)),
-            *records(random.Random(SEED + 3)), *hard_benign()]
+            *records(random.Random(SEED + 3)), *hard_benign(), *generic_and_imperative(random.Random(SEED + 5))]
 
 
 def main() -> int:
