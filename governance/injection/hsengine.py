@@ -45,6 +45,7 @@ import tempfile
 import threading
 import time
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Sequence
 from pathlib import Path
 from re import _constants as _C  # type: ignore[attr-defined]  # the parse tree's opcodes
@@ -180,20 +181,21 @@ _ZERO_WIDTH = (_C.AT, _C.ASSERT, _C.ASSERT_NOT)
 _UNSUPPORTED_FLAGS = re.IGNORECASE | re.LOCALE
 
 
-def translate(pattern: re.Pattern[str]) -> str:
-    """A Hyperscan expression (UTF-8 mode) matching every string ``pattern`` matches, and maybe more."""
+def translate(pattern: re.Pattern[str], bounded: int = MAX_BOUNDED) -> str:
+    """A Hyperscan expression (UTF-8 mode) matching every string ``pattern`` matches, and maybe more. Repeats
+    bounded above ``bounded`` become unbounded (a small database can afford exact bounds)."""
     if not isinstance(pattern.pattern, str):
         raise Untranslatable("bytes pattern")
     if pattern.flags & _UNSUPPORTED_FLAGS:
         raise Untranslatable("flags")
-    return _seq(_P.parse(pattern.pattern, pattern.flags), pattern.flags)
+    return _seq(_P.parse(pattern.pattern, pattern.flags), pattern.flags, bounded)
 
 
-def _seq(items: Any, flags: int) -> str:
-    return "".join(_node(op, av, flags) for op, av in items)
+def _seq(items: Any, flags: int, bounded: int) -> str:
+    return "".join(_node(op, av, flags, bounded) for op, av in items)
 
 
-def _node(op: Any, av: Any, flags: int) -> str:
+def _node(op: Any, av: Any, flags: int, bounded: int) -> str:
     if op is _C.LITERAL:
         if _SURROGATES[0] <= av <= _SURROGATES[1]:
             raise Untranslatable("surrogate literal")
@@ -210,19 +212,19 @@ def _node(op: Any, av: Any, flags: int) -> str:
         _group, add, delete, body = av
         if add & _UNSUPPORTED_FLAGS:
             raise Untranslatable("inline flags")
-        return f"(?:{_seq(body, (flags | add) & ~delete)})"
+        return f"(?:{_seq(body, (flags | add) & ~delete, bounded)})"
     if op is getattr(_C, "ATOMIC_GROUP", None):
-        return f"(?:{_seq(av, flags)})"
+        return f"(?:{_seq(av, flags, bounded)})"
     if op is _C.BRANCH:
-        return "(?:" + "|".join(_seq(alt, flags) for alt in av[1]) + ")"
+        return "(?:" + "|".join(_seq(alt, flags, bounded) for alt in av[1]) + ")"
     if op in _REPEATS:
         lo, hi, body = av
-        inner = _seq(body, flags)
+        inner = _seq(body, flags, bounded)
         if not inner:
             return ""
         # a long bounded repeat ("[^\\n]{0,80}?") becomes unbounded: each one of them cost Hyperscan seconds
         # of compile time in UTF-8 mode; the segment is confirmed by Python anyway
-        bound = f"{{{lo},}}" if hi == _C.MAXREPEAT or hi > MAX_BOUNDED else f"{{{lo},{hi}}}"
+        bound = f"{{{lo},}}" if hi == _C.MAXREPEAT or hi > bounded else f"{{{lo},{hi}}}"
         return f"(?:{inner}){bound}"
     raise Untranslatable(f"construct {op}")
 
@@ -267,7 +269,7 @@ class Engine:
     never); see ``cache_dir()``."""
 
     def __init__(self, patterns: Sequence[re.Pattern[str]], *, cache: Path | None = None,
-                 single: bool = False) -> None:
+                 single: bool = False, bounded: int = MAX_BOUNDED) -> None:
         if _hs is None:
             raise RuntimeError("hyperscan is not installed")
         started = time.perf_counter()
@@ -275,7 +277,7 @@ class Engine:
         if single:  # only whether each matches, not where: one event per regex at most
             self.flags |= _hs.HS_FLAG_SINGLEMATCH
         self.size = len(patterns)
-        self.cache_file = cache / f"guard-{_cache_key(patterns, self.flags)}.hsdb" if cache is not None else None
+        self.cache_file = cache / f"guard-{_cache_key(patterns, self.flags, bounded)}.hsdb" if cache is not None else None
         loaded = self._load()
         if loaded is not None:
             self.database, fallback = loaded
@@ -285,7 +287,7 @@ class Engine:
             fallback = {}
             for i, p in enumerate(patterns):
                 try:
-                    expressions[i] = translate(p).encode()
+                    expressions[i] = translate(p, bounded).encode()
                 except (Untranslatable, RecursionError, re.error) as exc:
                     fallback[i] = f"untranslatable: {exc}"
             self.database = self._compile(expressions, fallback)
@@ -372,6 +374,41 @@ class Engine:
             self.database.scan(data, match_event_handler=_on_event, context=hits, scratch=self._scratch())
         return hits
 
+    def events_many(self, texts: Sequence[str]) -> list[list[tuple[int, int]] | None]:
+        """``events`` of each text, from one scan of them all, each after a line break (one C call for a batch
+        of short texts instead of one per text). Offsets are relative to each text. Every event of a text alone
+        is an event of it here (the translations have no assertions, so a match inside it is a match inside
+        the joined bytes, and every match end is reported); a match reaching over a line break from the text
+        before may add events (only ever more: each is confirmed by Python), and one ending on a line break
+        belongs to no text. None for a text that is not UTF-8, as ``events``."""
+        joined = "\n" + "\n".join(texts)
+        try:
+            data = joined.encode("utf-8")
+        except UnicodeEncodeError:
+            return [self.events(t) for t in texts]
+        out: list[list[tuple[int, int]] | None] = [[] for _ in texts]
+        if self.database is None or not texts:
+            return out
+        hits: list[tuple[int, int]] = []
+        self.database.scan(data, match_event_handler=_on_event, context=hits, scratch=self._scratch())
+        if not hits:
+            return out
+        lengths = [len(t) for t in texts] if joined.isascii() else [len(t.encode("utf-8")) for t in texts]
+        starts = [0] * len(texts)   # starts[k]: where text k begins in the joined bytes
+        pos = 1
+        for k, n in enumerate(lengths):
+            starts[k] = pos
+            pos += n + 1
+        for sid, end in hits:
+            k = bisect_left(starts, end) - 1   # the last text starting before the end
+            if k >= 0:
+                rel = end - starts[k]
+                if rel <= lengths[k]:
+                    got = out[k]
+                    assert got is not None
+                    got.append((sid, rel))
+        return out
+
     def candidates(self, text: str) -> set[int] | None:
         """Indices (without ``fallback``) of the regexes that may match ``text``; None as for ``events``."""
         hits = self.events(text)
@@ -381,13 +418,15 @@ class Engine:
 TRANSLATION = 2  # bump when ``translate`` changes: cached databases of an older translation are not read
 
 
-def _cache_key(patterns: Sequence[re.Pattern[str]], flags: int) -> str:
+def _cache_key(patterns: Sequence[re.Pattern[str]], flags: int, bounded: int = MAX_BOUNDED) -> str:
     """What a compiled database depends on: the regexes, the translation, Python's idea of \\w/\\s/\\d (its
     Unicode version), the Hyperscan build and the compile flags."""
     h = hashlib.sha256()
     version = getattr(_hs, "__version__", "?")
     h.update(f"{TRANSLATION}|{sys.version}|{unicodedata.unidata_version}|{version}|{flags}|{platform.machine()}"
              .encode())
+    if bounded != MAX_BOUNDED:
+        h.update(f"|bounded={bounded}".encode())
     for p in patterns:
         h.update(f"\x00{p.flags}:{p.pattern}".encode("utf-8", "surrogatepass"))
     return h.hexdigest()[:24]
@@ -423,17 +462,18 @@ def enabled() -> bool:
     return _hs is not None and _MODE[0] != "python"
 
 
-def engine(patterns: Sequence[re.Pattern[str]], *, single: bool = False) -> Engine | None:
+def engine(patterns: Sequence[re.Pattern[str]], *, single: bool = False,
+           bounded: int = MAX_BOUNDED) -> Engine | None:
     """The engine for ``patterns`` (loaded from the cache or compiled on first use, once per process), or None
     without hyperscan (or when turned off, see ``set_mode``). ``single``: report each regex once per scan at
     most (``candidates`` only)."""
     if not enabled():
         return None
-    key = (single, *(f"{p.flags}:{p.pattern}" for p in patterns))
+    key = (single, bounded, *(f"{p.flags}:{p.pattern}" for p in patterns))
     got = _ENGINES.get(key)
     if got is None and key not in _ENGINES:
         with _LOCK:
             if key not in _ENGINES:
-                _ENGINES[key] = Engine(patterns, cache=cache_dir(), single=single)
+                _ENGINES[key] = Engine(patterns, cache=cache_dir(), single=single, bounded=bounded)
             got = _ENGINES[key]
     return got

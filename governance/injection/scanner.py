@@ -38,7 +38,8 @@ from governance.injection.views import (
     View,
     has_invisible_inside_words,
     has_mixed_script_word,
-    normalize,
+    normalize_many,
+    plain_only_many,
     replace_surrogates,
     views,
 )
@@ -197,10 +198,11 @@ def match_signatures_many(texts: Sequence[str]) -> list[list[Finding]]:
     one segment (most texts: requests, fields, ticket bodies) are prefiltered together, in one scan of them all
     joined by line breaks; a key occurrence that straddles two of them can only keep a signature in, never rule
     one out."""
-    all_views = [views(t) for t in texts]
     hs = hyperscan_engine()
     if hs is not None:
-        return [_match_views_hs(vs, hs) for vs in all_views]
+        norms, sources = normalize_many(texts)
+        return _match_many_hs(texts, [n.lower() for n in norms], sources, hs)
+    all_views = [views(t) for t in texts]
     pieces: list[str] = []
     where: dict[tuple[int, int], tuple[int, int]] = {}
     offset = 0
@@ -217,6 +219,31 @@ def match_signatures_many(texts: Sequence[str]) -> list[list[Finding]]:
         return [_match_views(vs, ti, {}, None, small=True) for ti, vs in enumerate(all_views)]
     batch_of = PREFILTER.spans("\n".join(pieces)) if pieces else None
     return [_match_views(vs, ti, where, batch_of) for ti, vs in enumerate(all_views)]
+
+
+def _match_many_hs(texts: Sequence[str], plains: Sequence[str], sources: Sequence[str],
+                   hs: _hsengine.Engine) -> list[list[Finding]]:
+    """``match_signatures_many`` with Hyperscan, given each text's plain view and folded text. The texts whose
+    only view is the plain one (``views.plain_only_many``: most of them) get no ``View`` objects; every view
+    of every text is scanned for the signatures in one pass over the batch (``Engine.events_many``), and a
+    text whose views have no event at all has no finding (unless Hyperscan left some signature out)."""
+    single = plain_only_many(plains, sources)
+    all_views: list[list[View]] = []
+    for i, text in enumerate(texts):
+        if single is not None and single[i]:
+            all_views.append([View("plain", plains[i])])
+        else:
+            all_views.append(views(text, plain=plains[i], source=sources[i]))
+    flat = [v.text for vs in all_views for v in vs if not v.kind.endswith("despaced")]
+    events = iter(hs.events_many(flat))
+    out: list[list[Finding]] = []
+    for vs in all_views:
+        per_view = [None if v.kind.endswith("despaced") else next(events) for v in vs]
+        if len(vs) == 1 and per_view[0] == [] and not hs.fallback:
+            out.append([])
+        else:
+            out.append(_match_views_hs(vs, hs, per_view))
+    return out
 
 
 SMALL_BATCH = 600  # below this many characters of single-segment views in a batch, no numpy prefilter
@@ -260,11 +287,14 @@ def _match_views(vs: list[View], ti: int, where: dict[tuple[int, int], tuple[int
     return list(found.values())
 
 
-def _match_views_hs(vs: list[View], hs: _hsengine.Engine) -> list[Finding]:
+def _match_views_hs(vs: list[View], hs: _hsengine.Engine,
+                    scanned: Sequence[list[tuple[int, int]] | None] | None = None) -> list[Finding]:
     """``_match_views`` with Hyperscan as the prefilter. Each view is scanned once; a view with no match event
     is done with (most of them), and in the others only the segments in which some event ends are read, each
     with the signatures whose events end in it (plus those Hyperscan could not take), in signature order,
-    confirmed by anchors and regex exactly as the other paths do: the findings and their order are the same."""
+    confirmed by anchors and regex exactly as the other paths do: the findings and their order are the same.
+    ``scanned``: the events of each view (``Engine.events_many``, from one scan of a whole batch; None for a
+    despaced view), instead of one scan per view here."""
     found: dict[str, Finding] = {}
     seen: set[str] = set()
     always = hs.fallback
@@ -276,14 +306,14 @@ def _match_views_hs(vs: list[View], hs: _hsengine.Engine) -> list[Finding]:
             if sig.id not in found and ANCHOR_TESTS[i](chunk) and sig.search(chunk):
                 found[sig.id] = Finding(sig.id, sig.family, sig.weight, kind)
 
-    for view in vs:
+    for vi, view in enumerate(vs):
         text = view.text
         if view.kind.endswith("despaced"):
             for sid, family, weight, phrases in SQUASHED:
                 if sid not in found and any(p in text for p in phrases):
                     found[sid] = Finding(sid, family, weight, view.kind)
             continue
-        events = hs.events(text)
+        events = hs.events(text) if scanned is None else scanned[vi]
         if events is None:  # not UTF-8 (a lone surrogate): the anchor index, as the reference engine does
             for chunk in _segments(text):
                 for sig in INDEX.candidates(chunk):
@@ -472,26 +502,32 @@ def analyse_many(texts: Sequence[str], *, max_chars: int, allow_empty: bool = Fa
                  extra: Sequence[ExtraSignal] = (), use_classifier: bool = True) -> list[Analysis]:
     """``analyse`` of each text, in order, with the prefilter and the classifier run once over the batch
     (the same verdicts as one by one: nothing in a text's score depends on its neighbours)."""
+    windows = [replace_surrogates(text[: max_chars * SCAN_WINDOW_FACTOR]) for text in texts]  # (they raised)
+    norms, sources = normalize_many(windows)
     prepared: list[tuple[list[str], bool, str, str]] = []
-    for text in texts:
+    for text, window, norm in zip(texts, windows, norms, strict=True):
         reasons: list[str] = []
         hard_flag = False
         if len(text) > max_chars:
             reasons.append(f"too_long:{len(text)}>{max_chars}")
             hard_flag = True
-        window = replace_surrogates(text[: max_chars * SCAN_WINDOW_FACTOR])  # (they raised here before)
-        norm = normalize(window)
         if not norm and not allow_empty:
             reasons.append("empty")
             hard_flag = True
         prepared.append((reasons, hard_flag, window, norm))
     scanned = [i for i, p in enumerate(prepared) if p[3]]
-    matched = dict(zip(scanned, match_signatures_many([prepared[i][2] for i in scanned]), strict=True))
+    hs = hyperscan_engine()
+    if hs is not None:
+        found = _match_many_hs([windows[i] for i in scanned], [norms[i].lower() for i in scanned],
+                               [sources[i] for i in scanned], hs)
+    else:
+        found = match_signatures_many([windows[i] for i in scanned])
+    matched = dict(zip(scanned, found, strict=True))
     learned = (dict(zip(scanned, classifier_findings([prepared[i][3] for i in scanned]), strict=True))
                if use_classifier else {})
     out: list[Analysis] = []
     for i, (reasons, hard_flag, window, norm) in enumerate(prepared):
-        findings = list(matched.get(i, []))
+        findings = matched.get(i, [])
         if findings and all(f.view != "plain" for f in findings):
             findings.append(Finding("hidden", "structure", HIDDEN_WEIGHT))
         if has_invisible_inside_words(window):

@@ -26,6 +26,7 @@ import codecs
 import html
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import unquote_plus
 
@@ -126,6 +127,57 @@ def _short_hints(text: str) -> set[int]:
     return {HINT_LEET, HINT_SPELLED}
 
 
+# Gates: what a text must hold for ``views`` to return more than its plain view. Every trigger of a derived
+# view is caught here by a superset: on the plain text the leet and spelled-letters triggers, the markup
+# characters, "rot13", the confusable letters (which also gate the mixed-script signal); on the folded text
+# (what encoded spans are decoded from) the base64 and hex spans, a percent-escape and a backslash escape. A
+# batch is scanned once per list (``plain_only_many``); a text with no event has exactly one view, its plain
+# one. Written to report few events (each costs a Python call): fixed lengths where the trigger's repeat is
+# open ("\b[013457@$][a-z]{2,}" holds "[013457@$][a-z]{2}"), and a run reported once, at its start: every
+# text follows a line break in the scan (``Engine.events_many``), so a run of 16 base64 characters always
+# follows a character that is not one. The gate engines keep repeat bounds exact (``bounded``).
+_B64_CHAR = r"[A-Za-z0-9+/_\-]"
+_HEX_RUN = r"[0-9a-fA-F :]"   # a hex span is 24+ characters of these in a row
+_GATES_PLAIN = (
+    re.compile(r"[a-z][013457@$!|€+][a-z]|[013457@$][a-z]{2}"),              # _LEET_TRIGGER
+    re.compile(r"(?:[a-z][ .\-_*/|·•]{1,2}){3}[a-z]"),                       # _SPELLED
+    re.compile(r"[<&*`~]"),                                                  # markup
+    re.compile(r"rot(?:13|-13| 13)"),                                        # rot13
+    re.compile("(?:[^" + _CONFUSABLE_RE.pattern[1:-1] + "])" + _CONFUSABLE_RE.pattern),  # confusables (a run)
+)
+_GATES_SOURCE = (
+    re.compile(f"[^{_B64_CHAR[1:-1]}]{_B64_CHAR}{{16}}"),                     # _B64_SPAN
+    re.compile(f"[^{_HEX_RUN[1:-1]}]{_HEX_RUN}{{24}}"),                      # _HEX_SPAN
+    _PCT,                                                                    # percent-escapes
+    re.compile(r"\\[ux]"),                                                  # _ESCAPE
+)
+_GATE_ENGINES: list[tuple[_hsengine.Engine | None, _hsengine.Engine | None]] = []
+
+
+def _gate_engines() -> tuple[_hsengine.Engine | None, _hsengine.Engine | None]:
+    if not _GATE_ENGINES:
+        _GATE_ENGINES.append((_hsengine.engine(_GATES_PLAIN, bounded=32),
+                              _hsengine.engine(_GATES_SOURCE, bounded=32)))
+    return _GATE_ENGINES[0]
+
+
+def plain_only_many(plains: Sequence[str], sources: Sequence[str]) -> list[bool] | None:
+    """For each text (given as ``normalize(t).lower()`` and ``folded(t)``), True when ``views(t)`` is certainly
+    ``[View("plain", plain)]`` and its plain view holds no confusable letter; False when it may not be. None
+    without Hyperscan (or with a gate it could not take)."""
+    if not _hsengine.enabled():
+        return None
+    engines = _gate_engines()
+    out = [True] * len(plains)
+    for engine, texts in zip(engines, (plains, sources), strict=True):
+        if engine is None or engine.fallback:
+            return None
+        for i, events in enumerate(engine.events_many(texts)):
+            if events is None or events:
+                out[i] = False
+    return out
+
+
 MAX_DEPTH = 2          # base64 inside base64 inside text, and no deeper
 MAX_SPANS = 8          # encoded candidates decoded per text
 MAX_DECODED = 64_000   # characters of decoded text per scan, in total
@@ -182,10 +234,35 @@ def replace_surrogates(text: str) -> str:
     return text
 
 
+def folded(text: str) -> str:
+    """NFKC with invisible and bidi characters removed (surrogates as U+FFFD): the first step of ``normalize``
+    and what encoded spans are decoded from (case and spacing intact)."""
+    return text if text.isascii() else strip_invisible(unicodedata.normalize("NFKC", replace_surrogates(text)))
+
+
 def normalize(text: str) -> str:
     """NFKC, invisible and bidi characters removed, runs of spaces collapsed; case and line breaks kept."""
-    folded = text if text.isascii() else strip_invisible(unicodedata.normalize("NFKC", replace_surrogates(text)))
-    return _NEWLINES.sub("\n\n", collapse_spaces(folded)).strip()
+    return _NEWLINES.sub("\n\n", collapse_spaces(folded(text))).strip()
+
+
+JOIN = "\x00"  # texts normalised together are joined by this: NFKC never composes anything with it (it is a
+               # starter with no composition), no other step reads across it, and none produces it
+
+
+def normalize_many(texts: Sequence[str]) -> tuple[list[str], list[str]]:
+    """(``normalize(t)``, ``folded(t)``) of each text, each step run once over all of them joined by ``JOIN``
+    (a batch of short texts costs one C call per step rather than one Python call per text and step). The same
+    strings as one by one: NFKC, the invisible mask, surrogate replacement and the whitespace regexes are all
+    local and none crosses or makes a NUL; texts holding NUL themselves are done one by one."""
+    if len(texts) < 2:
+        return [normalize(t) for t in texts], [folded(t) for t in texts]
+    joined = JOIN.join(texts)
+    if joined.count(JOIN) != len(texts) - 1:
+        return [normalize(t) for t in texts], [folded(t) for t in texts]
+    if not joined.isascii():
+        joined = strip_invisible(unicodedata.normalize("NFKC", replace_surrogates(joined)))
+    normal = _NEWLINES.sub("\n\n", collapse_spaces(joined))
+    return [part.strip() for part in normal.split(JOIN)], joined.split(JOIN)
 
 
 def fold_confusables(text: str) -> str:
@@ -332,14 +409,19 @@ def _surface_views(kind: str, plain: str) -> list[View]:
     return views
 
 
-def views(text: str, *, depth: int = 0, kind: str = "plain") -> list[View]:
-    """Every view of ``text`` worth matching (see module docstring); ``text`` need not be normalised."""
-    plain = normalize(text).lower()
+def views(text: str, *, depth: int = 0, kind: str = "plain", plain: str | None = None,
+          source: str | None = None) -> list[View]:
+    """Every view of ``text`` worth matching (see module docstring); ``text`` need not be normalised.
+    ``plain`` / ``source``: ``normalize(text).lower()`` and ``folded(text)`` when the caller has them already
+    (``normalize_many``), so they are not computed twice."""
+    if plain is None:
+        plain = normalize(text).lower()
     out = _surface_views(kind, plain)
     if depth >= MAX_DEPTH:
         return out
     # Decode from the NFKC text with its case intact (base64 is case-sensitive), entities decoded once.
-    source = text if text.isascii() else strip_invisible(unicodedata.normalize("NFKC", replace_surrogates(text)))
+    if source is None:
+        source = folded(text)
     if "&" in source:
         source = html.unescape(source)
     for sub_kind, decoded in decoded_texts(source):

@@ -201,7 +201,7 @@ def test_what_hyperscan_refuses_runs_everywhere() -> None:
 
 def test_a_refused_signature_still_matches_through_the_scanner(monkeypatch: pytest.MonkeyPatch) -> None:
     """Force every signature out of the database: verdicts stay those of the pure-Python path."""
-    monkeypatch.setattr(H, "translate", lambda p: (_ for _ in ()).throw(H.Untranslatable("test")))
+    monkeypatch.setattr(H, "translate", lambda *_a: (_ for _ in ()).throw(H.Untranslatable("test")))
     monkeypatch.setattr(S, "_HS", {True: H.Engine([s.pattern for s in INDEX.signatures], cache=None)})
     assert S._HS[True] is not None and len(S._HS[True].fallback) == len(INDEX.signatures)
     texts = _adversarial()[:40]
