@@ -194,7 +194,8 @@ class Model:
         live = [i for i, t in enumerate(texts) if t]
         # one text alone: the per-text path has fewer fixed costs than the vectorised batch bookkeeping
         short = [i for i in live if len(texts[i]) + 2 <= WINDOW + 2] if len(live) > 1 else []
-        long_ = [i for i in live if i not in set(short)]
+        in_short = set(short)  # once: rebuilt per element, a batch of n texts cost O(n^2)
+        long_ = [i for i in live if i not in in_short]
         if short:
             out[short] = 1.0 / (1.0 + np.exp(-self._short_max_logits([texts[i] for i in short])))
         if long_:
