@@ -3,10 +3,11 @@
     python -m evals.guard_eval [--write]     # prints the tables; --write updates evals/reports/guard.md
 
 Corpora (see ``evals/corpus``): ``dev.jsonl`` tuned the rules and trained the classifier (its numbers
-are an upper bound), ``heldout.jsonl`` was written after the rules were frozen, ``heldout_v2.jsonl`` before
-the classifier was trained and ``heldout_v3.jsonl`` before the third round of rule changes and retraining
-(commit d5434fc); every other ``heldout*.jsonl`` that exists is picked up too (written independently, never
-used for tuning); none is ever used for tuning — those are the numbers to believe. ``external_agentdojo.jsonl``
+are an upper bound). ``heldout.jsonl`` (written after the rules were frozen), ``heldout_v2.jsonl`` (before
+the classifier was trained) and ``heldout_v3.jsonl`` (before the third round) were held out until session 3
+retired them into training: their numbers are upper bounds now. ``heldout_v4.jsonl`` (session 3, written by
+someone who never read the guard) and every other ``heldout*.jsonl`` that appears are never used for tuning —
+those, and the external set, are the numbers to believe. ``external_agentdojo.jsonl``
 is an EXTERNAL held-out set nobody here wrote (AgentDojo's tool outputs, benign and with its attacks injected;
 ``evals/corpus/build_external.py``), never trained or tuned on, reported in its own section. Every table
 shows the rules alone and rules + classifier. Texts labelled ``meta`` (customers *discussing* attacks)
@@ -39,9 +40,15 @@ REPORTS = Path(__file__).resolve().parent / "reports"
 EXTERNAL = "external_agentdojo.jsonl"  # never trained or tuned on; see evals/corpus/THIRD_PARTY.md
 # How each known held-out file was written; any other heldout*.jsonl gets the generic line.
 HELDOUT_NOTES = {
-    "heldout.jsonl": "written after the rules were frozen; never tuned on",
-    "heldout_v2.jsonl": "written before the classifier was trained; never tuned on",
-    "heldout_v3.jsonl": "written before the third round of rule changes and retraining; never tuned on",
+    "heldout.jsonl": "written after the rules were frozen; RETIRED into training and rule tuning in session 3 "
+                     "(an upper bound now)",
+    "heldout_v2.jsonl": "written before the classifier was trained; RETIRED into training and rule tuning in "
+                        "session 3 (an upper bound now)",
+    "heldout_v3.jsonl": "written before the third round of rule changes and retraining; RETIRED into training and "
+                        "rule tuning in session 3 (an upper bound now)",
+    "heldout_v4.jsonl": "written in session 3 by someone who never read the guard, the corpus or the tests, before "
+                        "that session's rule and classifier changes; never tuned on (only aggregate figures were "
+                        "looked at between rounds)",
 }
 HELDOUT_DEFAULT_NOTE = "written independently of the rules and the classifier; never used for tuning"
 
