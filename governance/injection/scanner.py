@@ -35,11 +35,12 @@ from governance.injection import hsengine as _hsengine
 from governance.injection.prefilter import Prefilter
 from governance.injection.signatures import INDEX, SQUASHED, AnchorIndex
 from governance.injection.views import (
+    NO_GATES,
     View,
+    gates_many,
     has_invisible_inside_words,
     has_mixed_script_word,
     normalize_many,
-    plain_only_many,
     replace_surrogates,
     views,
 )
@@ -224,16 +225,18 @@ def match_signatures_many(texts: Sequence[str]) -> list[list[Finding]]:
 def _match_many_hs(texts: Sequence[str], plains: Sequence[str], sources: Sequence[str],
                    hs: _hsengine.Engine) -> list[list[Finding]]:
     """``match_signatures_many`` with Hyperscan, given each text's plain view and folded text. The texts whose
-    only view is the plain one (``views.plain_only_many``: most of them) get no ``View`` objects; every view
+    only view is the plain one (no event in ``views.gates_many``: most of them) get no ``View`` objects; every view
     of every text is scanned for the signatures in one pass over the batch (``Engine.events_many``), and a
     text whose views have no event at all has no finding (unless Hyperscan left some signature out)."""
-    single = plain_only_many(plains, sources)
+    gates = gates_many(plains, sources)
     all_views: list[list[View]] = []
     for i, text in enumerate(texts):
-        if single is not None and single[i]:
+        if gates is None:
+            all_views.append(views(text, plain=plains[i], source=sources[i]))
+        elif gates[i] is NO_GATES:
             all_views.append([View("plain", plains[i])])
         else:
-            all_views.append(views(text, plain=plains[i], source=sources[i]))
+            all_views.append(views(text, plain=plains[i], source=sources[i], gates=gates[i]))
     flat = [v.text for vs in all_views for v in vs if not v.kind.endswith("despaced")]
     events = iter(hs.events_many(flat))
     out: list[list[Finding]] = []

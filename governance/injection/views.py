@@ -73,11 +73,26 @@ _OTHER_WS = ("\t", "\r", "\f", "\v", "\u00a0")
 
 def collapse_spaces(text: str) -> str:
     """``_WS.sub(" ", text)``, faster: the other blanks become spaces (str.replace, only when present), then
-    runs of spaces are collapsed by a regex whose literal prefix ("  ") lets the engine skip ahead."""
+    runs of spaces are collapsed (``_squeeze``)."""
     for ch in _OTHER_WS:
         if ch in text:
             text = text.replace(ch, " ")
-    return _SPACES.sub(" ", text) if "  " in text else text
+    return _squeeze(text, "  ", " ")
+
+
+def _squeeze(text: str, run: str, to: str) -> str:
+    """Every run of ``run[0]`` at least ``len(run)`` long cut to ``len(to)`` (``len(to) == len(run) - 1``):
+    ``re.sub(run[0] + "{%d,}" % len(run), to, text)``, by repeated ``str.replace`` (a C search at memory speed;
+    each pass shortens every such run, so a run of n takes about log(n) passes) instead of ``re``'s
+    character-by-character scan."""
+    while run in text:
+        text = text.replace(run, to)
+    return text
+
+
+def _newlines(text: str) -> str:
+    """``_NEWLINES.sub("\\n\\n", text)``: runs of three or more line breaks cut to two."""
+    return _squeeze(text, "\n\n\n", "\n\n")
 _LEET_PAIRS = (("0", "o"), ("1", "i"), ("3", "e"), ("4", "a"), ("5", "s"), ("7", "t"), ("8", "b"), ("@", "a"),
                ("$", "s"), ("!", "i"), ("|", "l"), ("€", "e"), ("+", "t"))
 _NEWLINES = re.compile(r"\n{3,}")
@@ -161,21 +176,34 @@ def _gate_engines() -> tuple[_hsengine.Engine | None, _hsengine.Engine | None]:
     return _GATE_ENGINES[0]
 
 
-def plain_only_many(plains: Sequence[str], sources: Sequence[str]) -> list[bool] | None:
-    """For each text (given as ``normalize(t).lower()`` and ``folded(t)``), True when ``views(t)`` is certainly
-    ``[View("plain", plain)]`` and its plain view holds no confusable letter; False when it may not be. None
-    without Hyperscan (or with a gate it could not take)."""
+Gates = tuple[frozenset[int], frozenset[int]]   # the gates of _GATES_PLAIN / _GATES_SOURCE with an event
+NO_GATES: Gates = (frozenset(), frozenset())
+
+
+def gates_many(plains: Sequence[str], sources: Sequence[str]) -> list[Gates] | None:
+    """For each text (given as ``normalize(t).lower()`` and ``folded(t)``), which gates may match it: none
+    means ``views(t)`` is certainly ``[View("plain", plain)]`` and the plain view holds no confusable letter.
+    The rest is passed on to ``views`` as its hints (``views(..., gates=)``). None without Hyperscan (or with a
+    gate it could not take, or a text it cannot read)."""
     if not _hsengine.enabled():
         return None
     engines = _gate_engines()
-    out = [True] * len(plains)
-    for engine, texts in zip(engines, (plains, sources), strict=True):
+    found: list[list[set[int]]] = [[set(), set()] for _ in plains]
+    for side, (engine, texts) in enumerate(zip(engines, (plains, sources), strict=True)):
         if engine is None or engine.fallback:
             return None
         for i, events in enumerate(engine.events_many(texts)):
-            if events is None or events:
-                out[i] = False
-    return out
+            if events is None:
+                return None
+            if events:
+                found[i][side].update(g for g, _ in events)
+    return [(frozenset(a), frozenset(b)) if a or b else NO_GATES for a, b in found]
+
+
+def _hints_from_gates(ids: frozenset[int], first: int, second: int) -> frozenset[int]:
+    """The hints a gate scan stands for: gates 0 and 1 of each list hold hints ``first`` and ``second``'s
+    triggers (leet and spelled letters on the plain text; base64 and hex on the folded one)."""
+    return frozenset(h for g, h in ((0, first), (1, second)) if g in ids)
 
 
 MAX_DEPTH = 2          # base64 inside base64 inside text, and no deeper
@@ -242,7 +270,7 @@ def folded(text: str) -> str:
 
 def normalize(text: str) -> str:
     """NFKC, invisible and bidi characters removed, runs of spaces collapsed; case and line breaks kept."""
-    return _NEWLINES.sub("\n\n", collapse_spaces(folded(text))).strip()
+    return _newlines(collapse_spaces(folded(text))).strip()
 
 
 JOIN = "\x00"  # texts normalised together are joined by this: NFKC never composes anything with it (it is a
@@ -250,19 +278,31 @@ JOIN = "\x00"  # texts normalised together are joined by this: NFKC never compos
 
 
 def normalize_many(texts: Sequence[str]) -> tuple[list[str], list[str]]:
-    """(``normalize(t)``, ``folded(t)``) of each text, each step run once over all of them joined by ``JOIN``
-    (a batch of short texts costs one C call per step rather than one Python call per text and step). The same
-    strings as one by one: NFKC, the invisible mask, surrogate replacement and the whitespace regexes are all
-    local and none crosses or makes a NUL; texts holding NUL themselves are done one by one."""
+    """(``normalize(t)``, ``folded(t)``) of each text, each step run once over many of them joined by ``JOIN``
+    (a batch of short texts costs one C call per step rather than one Python call per text and step): the
+    ASCII texts together (a one-byte string: every search in it is fast), the others together (NFKC and the
+    invisible strip, which ASCII text never needs). The same strings as one by one: NFKC, the invisible mask,
+    surrogate replacement and the whitespace steps are all local and none crosses or makes a NUL; a batch
+    with a text holding NUL itself is done one by one."""
     if len(texts) < 2:
         return [normalize(t) for t in texts], [folded(t) for t in texts]
-    joined = JOIN.join(texts)
-    if joined.count(JOIN) != len(texts) - 1:
-        return [normalize(t) for t in texts], [folded(t) for t in texts]
-    if not joined.isascii():
-        joined = strip_invisible(unicodedata.normalize("NFKC", replace_surrogates(joined)))
-    normal = _NEWLINES.sub("\n\n", collapse_spaces(joined))
-    return [part.strip() for part in normal.split(JOIN)], joined.split(JOIN)
+    narrow = [i for i, t in enumerate(texts) if t.isascii()]
+    wide = [i for i, t in enumerate(texts) if not t.isascii()] if len(narrow) < len(texts) else []
+    norms: list[str] = [""] * len(texts)
+    folds: list[str] = [""] * len(texts)
+    for group in (narrow, wide):
+        if not group:
+            continue
+        joined = JOIN.join(texts[i] for i in group)
+        if joined.count(JOIN) != len(group) - 1:
+            return [normalize(t) for t in texts], [folded(t) for t in texts]
+        if group is wide:
+            joined = strip_invisible(unicodedata.normalize("NFKC", replace_surrogates(joined)))
+        normal = _newlines(collapse_spaces(joined))
+        for i, f, n in zip(group, joined.split(JOIN), normal.split(JOIN), strict=True):
+            folds[i] = f
+            norms[i] = n.strip()
+    return norms, folds
 
 
 def fold_confusables(text: str) -> str:
@@ -322,11 +362,13 @@ def _escapes(text: str) -> str:
     return _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
 
 
-def decoded_texts(text: str) -> list[tuple[str, str]]:
-    """(kind, decoded text) for every encoded span in ``text`` that decodes to readable text."""
+def decoded_texts(text: str, maybe: frozenset[int] | set[int] | None = None) -> list[tuple[str, str]]:
+    """(kind, decoded text) for every encoded span in ``text`` that decodes to readable text. ``maybe``: the
+    hints that may match ``text``, when the caller knows them already (else ``hints(text)``)."""
     out: list[tuple[str, str]] = []
     budget = MAX_DECODED
-    maybe = hints(text)
+    if maybe is None:
+        maybe = hints(text)
     for kind, pattern, decode, hint in (("base64", _B64_SPAN, _b64, HINT_B64), ("hex", _HEX_SPAN, _hex, HINT_HEX)):
         if hint not in maybe:
             continue
@@ -378,7 +420,7 @@ def _changed_blocks(plain_lines: list[str], derived: str) -> str | None:
     return BLOCK_SEPARATOR.join("\n".join(lines[a:b]) for a, b in blocks)
 
 
-def _surface_views(kind: str, plain: str) -> list[View]:
+def _surface_views(kind: str, plain: str, maybe_plain: frozenset[int] | None = None) -> list[View]:
     """Views of an already normalised, lower-cased text that need no decoding. A derived view holds only
     the blocks of lines it changes (``_changed_blocks``): in a long document a few folded characters would
     otherwise make every segment new and the whole document would be read again per view."""
@@ -399,7 +441,7 @@ def _surface_views(kind: str, plain: str) -> list[View]:
         if markup != base:
             add("markup", collapse_spaces(markup))
             base = markup
-    maybe = hints(base)
+    maybe = maybe_plain if maybe_plain is not None and base is plain else hints(base)
     if HINT_LEET in maybe and _LEET_TRIGGER.search(base):
         add("leet", leet(base))
     if HINT_SPELLED in maybe and _SPELLED.search(base):
@@ -410,21 +452,24 @@ def _surface_views(kind: str, plain: str) -> list[View]:
 
 
 def views(text: str, *, depth: int = 0, kind: str = "plain", plain: str | None = None,
-          source: str | None = None) -> list[View]:
+          source: str | None = None, gates: Gates | None = None) -> list[View]:
     """Every view of ``text`` worth matching (see module docstring); ``text`` need not be normalised.
     ``plain`` / ``source``: ``normalize(text).lower()`` and ``folded(text)`` when the caller has them already
-    (``normalize_many``), so they are not computed twice."""
+    (``normalize_many``), so they are not computed twice; ``gates``: their ``gates_many`` (supersets of the
+    triggers, so they stand for the hint scans of exactly those two texts)."""
     if plain is None:
         plain = normalize(text).lower()
-    out = _surface_views(kind, plain)
+    out = _surface_views(kind, plain, None if gates is None else _hints_from_gates(gates[0], HINT_LEET, HINT_SPELLED))
     if depth >= MAX_DEPTH:
         return out
     # Decode from the NFKC text with its case intact (base64 is case-sensitive), entities decoded once.
     if source is None:
         source = folded(text)
+    maybe = None if gates is None else _hints_from_gates(gates[1], HINT_B64, HINT_HEX)
     if "&" in source:
         source = html.unescape(source)
-    for sub_kind, decoded in decoded_texts(source):
+        maybe = None
+    for sub_kind, decoded in decoded_texts(source, maybe):
         out.extend(views(decoded, depth=depth + 1, kind=f"{kind}>{sub_kind}"))
     return out
 
