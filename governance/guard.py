@@ -88,6 +88,8 @@ def scan_many(texts: list[str], *, max_chars: int = UNTRUSTED_MAX_CHARS, allow_e
 
 
 def _verdict(a: Analysis) -> Verdict:
+    if not a.findings:
+        return Verdict(flagged=a.flagged, score=a.score, reasons=a.reasons, normalized=a.normalized)
     families = tuple(sorted({f.family for f in a.findings if f.family != "structure"}))
     return Verdict(flagged=a.flagged, score=a.score, reasons=a.reasons, normalized=a.normalized,
                    families=families)

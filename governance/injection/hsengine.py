@@ -188,14 +188,32 @@ def translate(pattern: re.Pattern[str], bounded: int = MAX_BOUNDED) -> str:
         raise Untranslatable("bytes pattern")
     if pattern.flags & _UNSUPPORTED_FLAGS:
         raise Untranslatable("flags")
-    return _seq(_P.parse(pattern.pattern, pattern.flags), pattern.flags, bounded)
+    return _seq(_P.parse(pattern.pattern, pattern.flags), pattern.flags, bounded, start=True)
 
 
-def _seq(items: Any, flags: int, bounded: int) -> str:
-    return "".join(_node(op, av, flags, bounded) for op, av in items)
+def _seq(items: Any, flags: int, bounded: int, start: bool = False) -> str:
+    """``start``: nothing has been consumed yet in this branch of the pattern. There a positive lookbehind
+    (``(?<=q)``, the frames of the ``*_quoted`` signatures) says what the text holds *before* the match, so it
+    is translated as a prefix the expression consumes: every match of the regex, with what the lookbehind saw,
+    is a match of the translation with the same end (the lookbehind sees only the searched segment, so its
+    text is in the scanned one too). Only the first one: later lookbehinds look at the same characters, and
+    are dropped like every other assertion."""
+    out: list[str] = []
+    for op, av in items:
+        if op in _ZERO_WIDTH:
+            if start and op is _C.ASSERT and av[0] < 0:
+                try:
+                    out.append(f"(?:{_seq(av[1], flags, bounded)})")
+                    start = False
+                except Untranslatable:
+                    pass   # dropped, as before
+            continue  # dropping a condition only widens what matches
+        out.append(_node(op, av, flags, bounded, start))
+        start = False
+    return "".join(out)
 
 
-def _node(op: Any, av: Any, flags: int, bounded: int) -> str:
+def _node(op: Any, av: Any, flags: int, bounded: int, start: bool = False) -> str:
     if op is _C.LITERAL:
         if _SURROGATES[0] <= av <= _SURROGATES[1]:
             raise Untranslatable("surrogate literal")
@@ -212,11 +230,11 @@ def _node(op: Any, av: Any, flags: int, bounded: int) -> str:
         _group, add, delete, body = av
         if add & _UNSUPPORTED_FLAGS:
             raise Untranslatable("inline flags")
-        return f"(?:{_seq(body, (flags | add) & ~delete, bounded)})"
+        return f"(?:{_seq(body, (flags | add) & ~delete, bounded, start)})"
     if op is getattr(_C, "ATOMIC_GROUP", None):
-        return f"(?:{_seq(av, flags, bounded)})"
+        return f"(?:{_seq(av, flags, bounded, start)})"
     if op is _C.BRANCH:
-        return "(?:" + "|".join(_seq(alt, flags, bounded) for alt in av[1]) + ")"
+        return "(?:" + "|".join(_seq(alt, flags, bounded, start) for alt in av[1]) + ")"
     if op in _REPEATS:
         lo, hi, body = av
         inner = _seq(body, flags, bounded)
@@ -415,7 +433,7 @@ class Engine:
         return None if hits is None else {i for i, _ in hits}
 
 
-TRANSLATION = 2  # bump when ``translate`` changes: cached databases of an older translation are not read
+TRANSLATION = 3  # bump when ``translate`` changes: cached databases of an older translation are not read
 
 
 def _cache_key(patterns: Sequence[re.Pattern[str]], flags: int, bounded: int = MAX_BOUNDED) -> str:

@@ -168,6 +168,8 @@ def test_every_current_signature_is_in_the_database() -> None:
 @pytest.mark.parametrize("pattern", [
     r"(?<!cannot )\bignore\b", r"^system:", r"foo$", r"a(?=b)c?", r"\w+struct\w*", r"[^\W\d_]{3}", r"\s+x\S*@",
     r"(?:ab){2,40}?", r"[^\n]{0,80}?end", r"(?>atomic)+", r"x++y", r"[а-я]+ы", r"(?s:a.b)", r"a.b", r"\d{2}[^0-9]",
+    r"(?<=ab)cd", r"x(?<=x)y", r"(?:(?<=x)|(?<=yz))w", r"(?<=a)(?<=b)c", r"(?:(?<=q)|a)p", r"(?<![a-z])(?<=-)\bfoo",
+    r"(?:(?<=')(?<!:')|(?<=said ))ignore\b",
 ])
 def test_translation_is_a_superset(pattern: str) -> None:
     compiled = re.compile(pattern)
@@ -177,7 +179,8 @@ def test_translation_is_a_superset(pattern: str) -> None:
     alphabet = "abcxyz019 _\n\t@.:syteminorgucabtdаяыö\u00a0\u2000\u3000\x1c"
     samples = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(3000)]
     samples += ["ignore", "cannot ignore", "system: x", "foo", "abc", "xstructy", "word", "  x@",
-                "ab" * 30 + "end", "atomicatomic", "xxy", "яы", "a\nb", "a-b", "12a"]
+                "ab" * 30 + "end", "atomicatomic", "xxy", "яы", "a\nb", "a-b", "12a",
+                "abcd", "xy", "yzw", "xw", "qp", "ap", "-foo", "x-foo", "'ignore", ":'ignore", "he said ignore it"]
     for text in samples:
         if compiled.search(text):
             assert engine.candidates(text) == {0}, (pattern, text)
