@@ -86,12 +86,19 @@ def cmd_scan(args: argparse.Namespace) -> int:
     interactive = not args.file and sys.stdin.isatty()
     batch = args.batch if args.batch is not None else (1 if interactive else 256)
     bad = 0
+    encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder (json.dumps with options makes one per call)
+    pending: list[str] = []
     with source:
         for verdict in scan_jsonl(source, max_chars=args.max_chars, batch=batch):
             bad += "error" in verdict
-            sys.stdout.write(json.dumps(verdict, ensure_ascii=False) + "\n")
-            if batch == 1:
-                sys.stdout.flush()
+            pending.append(encode(verdict))
+            if len(pending) >= batch:   # written a batch at a time (batch 1: each line at once)
+                sys.stdout.write("\n".join(pending) + "\n")
+                pending.clear()
+                if batch == 1:
+                    sys.stdout.flush()
+    if pending:
+        sys.stdout.write("\n".join(pending) + "\n")
     sys.stdout.flush()
     return 1 if bad else 0
 
