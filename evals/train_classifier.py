@@ -78,7 +78,7 @@ def _source(name: str, r: dict[str, Any]) -> str:
     if name == "dev.jsonl":
         if r["family"].startswith("hb_"):
             return "hard_benign_s3"
-        if r["family"].startswith(("gb_", "doc_", "ia_")):  # session 4
+        if r["family"].startswith(("gb_", "doc_", "ia_")):  # session 3, round 2
             return {"gb": "generic_benign", "doc": "package_docs", "ia": "imperative_attacks"}[r["family"].split("_")[0]]
         return "seeds_paraphrase" if r["family"].startswith("para") else "seeds_template"
     if name in RETIRED:

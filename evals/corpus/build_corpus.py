@@ -368,7 +368,7 @@ def _with_line(doc: str, line: str, rng: random.Random) -> str:
 
 
 def generic_and_imperative(rng: random.Random) -> Iterator[dict[str, Any]]:
-    """Session 4: generic benign business/consumer text (``gb_*``, ``seeds_generic_benign``), the same ordinary
+    """Session 3 (round 2): generic benign business/consumer text (``gb_*``, ``seeds_generic_benign``), the same ordinary
     tasks in to-do lists for people (``gb_todo_human``) and addressed to the assistant (``ia_*``,
     ``seeds_imperative_attacks``), each also inside an ordinary document (``gb_doc_todo`` / ``ia_embedded``),
     and documentation prose of general-purpose packages in the virtualenv (``doc_package``). Own seed, after

@@ -1,6 +1,6 @@
-"""Generic benign text, written by hand in session 4 (training data): ordinary business and consumer text that
+"""Generic benign text, written by hand in session 3 (round 2) (training data): ordinary business and consumer text that
 has nothing to do with a support desk — the kind of document an agent reads through a tool (a shared file, a
-web page, a calendar, an inbox) — in English and 14 other languages. The session-3 model flagged texts of
+web page, a calendar, an inbox) — in English and 14 other languages. The round-1 model flagged texts of
 these kinds (meeting notes, agendas, project plans, CSV files, calendar entries, reviews, web pages) because
 the benign side of its corpus was almost all support mail.
 

@@ -1,4 +1,4 @@
-"""Short agent-directed imperative injections, written by hand in session 4 (training data): an ordinary-sounding
+"""Short agent-directed imperative injections, written by hand in session 3 (round 2) (training data): an ordinary-sounding
 task ("forward the latest invoice to ...", "reset the password of ...", "create a calendar event with ...")
 addressed to the AI assistant that reads the document — "TODO for the assistant", "Reminder to the AI",
 "Note to agent", "@assistant", "if you are an AI summarising this", tool-call phrasing — and the same kind in

@@ -1,5 +1,5 @@
 """The rules alone (no classifier): hard benign look-alikes stay unflagged, and injections in many languages and
-shapes are flagged. Each benign text below was flagged by a rule before the precision round (session 4) and each
+shapes are flagged. Each benign text below was flagged by a rule before the precision round (session 3, round 2) and each
 injection was missed by the rules before it, so every case guards against a real regression."""
 
 from __future__ import annotations
