@@ -101,9 +101,15 @@ _NOT_QUOTED = f"(?!{_QUOTED})"
 def _framed(id_: str, family: Family, weight: float, floor: float, pattern: str, anchors: str = "",
             pre: str = "") -> tuple[Signature, Signature]:
     """``pre + pattern`` at ``weight`` outside a quoting frame, at ``floor`` inside one (exactly one fires
-    per occurrence). ``pattern`` must start where a quotation would start (the verb, "you are", ...)."""
-    return (_sig(id_, family, weight, f"{pre}{_NOT_QUOTED}(?:{pattern})", anchors),
-            _sig(f"{id_}_quoted", family, floor, f"{pre}{_QUOTED}(?:{pattern})", anchors))
+    per occurrence). ``pattern`` must start where a quotation would start (the verb, "you are", ...).
+
+    Speed: the frame's ~20 lookbehinds (and ``pre``'s) are tested only where ``pattern`` matches, behind a
+    lookahead ``(?=pattern)``: the same matches and spans (every part is zero-width at the same position, and
+    ``pattern`` after them matches as it would alone), but ``re`` no longer runs the frame at every position
+    of the text (~40 µs a search on a short text before). Hyperscan's translation drops the lookahead."""
+    ahead = f"(?=(?:{pattern}))"
+    return (_sig(id_, family, weight, f"{ahead}{pre}{_NOT_QUOTED}(?:{pattern})", anchors),
+            _sig(f"{id_}_quoted", family, floor, f"{ahead}{pre}{_QUOTED}(?:{pattern})", anchors))
 
 
 _IGNORE_VERBS = (r"(?:ignore|ignoring|disregard|forget|abandon|discard|"
