@@ -314,23 +314,38 @@ def _fold_one(m: re.Match[str]) -> str:
     return CONFUSABLES[ord(m.group())]
 
 
-# not leetspeak, though they look like it to _LEET_TRIGGER: e-mail addresses ("a@b"), ordinals ("1st"), times
-# ("5pm", "10:30am")
-_NOT_LEET = re.compile(r"[a-z0-9._%+\-]+@[a-z0-9.\-]+\.[a-z]{2,}|\b\d+(?:st|nd|rd|th)\b|"
-                       r"\b\d{1,2}(?::\d\d)?\s?(?:am|pm)\b")
+# whether a text holds a match of _LEET_TRIGGER (not where): the same answer, ~6x faster (it starts with the
+# leet character, so ``re`` skips to candidates in C instead of trying two alternatives at every position)
+_LEET_ANY = re.compile(r"[013457@$!|€+](?:(?<=[a-z].)(?=[a-z])|(?<=\b[013457@$])(?=[a-z]{2}))")
+# tokens that look like leetspeak to _LEET_TRIGGER but are not: e-mail addresses ("a@b.com"), ordinals ("1st"),
+# times ("5pm", "10:30am")
+_NOT_LEET = re.compile(r"[a-z0-9._%+\-]+@[a-z0-9.\-]+\.[a-z]{2,}|\d+(?:st|nd|rd|th)|\d{1,2}(?::\d\d)?(?:am|pm)")
+_TOKEN_PUNCT = ".,;:!?()[]{}<>\"'`*"
 
 
 def _leet_lines(text: str) -> str | None:
-    """The leet view of ``text``: only its lines with a leet-like token are folded (an e-mail address, an
-    ordinal or a time is not one), so a document with a few of them is not read again whole. None when no
-    line has one."""
-    lines = text.split("\n")
-    hit = False
-    for i, line in enumerate(lines):
-        if _LEET_TRIGGER.search(line) and _LEET_TRIGGER.search(_NOT_LEET.sub(" ", line)):
-            lines[i] = leet(line)
-            hit = True
-    return "\n".join(lines) if hit else None
+    """The leet view of ``text``: only its lines with a leet-like token are folded, so a document with a few
+    of them is not read again whole. A match of the trigger lies inside one whitespace-delimited token; it
+    does not count when that token (without surrounding punctuation) is an e-mail address, an ordinal or a
+    time. None when no line has a leet-like token."""
+    lines: list[str] | None = None
+    line, last, done = 0, 0, -1
+    for m in _LEET_ANY.finditer(text):
+        i = m.start()
+        line += text.count("\n", last, i)
+        last = i
+        if line == done:
+            continue
+        start = max(text.rfind(" ", 0, i), text.rfind("\n", 0, i)) + 1
+        ends = [e for e in (text.find(" ", i), text.find("\n", i)) if e >= 0]
+        token = text[start:min(ends) if ends else len(text)].strip(_TOKEN_PUNCT)
+        if _NOT_LEET.fullmatch(token):
+            continue
+        if lines is None:
+            lines = text.split("\n")
+        lines[line] = leet(lines[line])
+        done = line
+    return "\n".join(lines) if lines is not None else None
 
 
 def leet(text: str) -> str:
@@ -461,7 +476,7 @@ def _surface_views(kind: str, plain: str, maybe_plain: frozenset[int] | None = N
             add("markup", collapse_spaces(markup))
             base = markup
     maybe = maybe_plain if maybe_plain is not None and base is plain else hints(base)
-    if HINT_LEET in maybe and _LEET_TRIGGER.search(base):
+    if HINT_LEET in maybe and _LEET_ANY.search(base):
         folded_leet = _leet_lines(base)
         if folded_leet is not None:
             add("leet", folded_leet)
