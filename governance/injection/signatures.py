@@ -555,7 +555,7 @@ _ML: tuple[Signature, ...] = (
         r"aiへのメモ)", "ia|ki|ai|ии"),
 )
 
-# Session 4 (rules precision round): phrasings the retired held-out sets and ``rules_check`` showed missing.
+# Session 3, round 2 (rules precision): phrasings the retired held-out sets and ``rules_check`` showed missing.
 _ACTION_VERBS = (r"(?:send|forward|e-?mail|refund|close|delete|grant|change|reset|export|create|transfer|wire|pay|"
                  r"approve|issue|share|post|upload|paste|disable|remove|cancel|update|mark|give|add|set|list|reveal|"
                  r"print|show|tell|leak|credit|copy|move|merge|escalate|archive|purge|wipe)")
@@ -708,7 +708,7 @@ _EN_MORE: tuple[Signature, ...] = (
     _sig("keep_between_us", "concealment", 0.35, r"\bkeep\s+(?:this|it)\s+between\s+us\b", "between us"),
 )
 
-# Session 4: ignore-previous / new-instruction / prompt-leak / role-hijack in more languages.
+# Session 3, round 2: ignore-previous / new-instruction / prompt-leak / role-hijack in more languages.
 _ML_MORE: tuple[Signature, ...] = (
     _ml("cs", "ignore_previous", 0.95,
         r"\b(?:ignoruj\w*|zapome[nň]\w*|nevšímej si|nevsimej si|přehlížej\w*)\b[^\n]{0,40}?\b(?:všechn\w*|vsechn\w*|"
