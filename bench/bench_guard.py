@@ -31,15 +31,13 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import ROOT, check, row
+from evals.guard_eval import ORDINARY, join_docs  # the same documents and ordinary families as the eval
 
 SECTION = "guard"
 TARGET_MB_S = 5.0
 REPEAT = 3
 JSONL_MB = 4
 CORPUS = ROOT / "evals" / "corpus"
-# the families evals/guard_eval.py counts as ordinary traffic
-ORDINARY = {"ordinary", "ordinary_generated", "para_b_request", "para_b_record", "para_b_operational",
-            "carrier_benign", "kb_article", "para_b_kb", "angry_email", "para_b_angry", "para_b_retraction"}
 
 
 def _load(name: str) -> list[dict[str, Any]]:
@@ -52,17 +50,6 @@ def _load(name: str) -> list[dict[str, Any]]:
         if isinstance(record, dict) and isinstance(record.get("text"), str):
             out.append(record)
     return out
-
-
-def _docs(texts: list[str], target: int) -> list[str]:
-    """Corpus texts joined by line breaks into documents of about ``target`` characters (guard_eval's way)."""
-    docs, buf = [], ""
-    for t in texts * 4:
-        buf += t + "\n"
-        if len(buf) >= target:
-            docs.append(buf)
-            buf = ""
-    return docs
 
 
 def _best_cpu(run: Callable[[], object], repeat: int = REPEAT) -> float:
@@ -151,7 +138,7 @@ def run() -> list[dict[str, Any]]:
                               f"{batched / len(texts) * 1e6:.0f} us CPU per text", target=not reference))
             for name, pool in (("attack-dense", texts), ("risky-benign", benign), ("ordinary", ordinary)):
                 for target in (2_000, 16_000):
-                    docs = _docs(pool, target)[:200 if mode == "auto" else 60]
+                    docs = join_docs(pool, target)[:200 if mode == "auto" else 60]
                     doc_size = sum(len(d.encode()) for d in docs)
                     seconds = _best_cpu(lambda docs=docs, target=target: [
                         scan_untrusted(d, max_chars=10 * target) for d in docs])

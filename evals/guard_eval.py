@@ -151,7 +151,7 @@ def _excerpt(text: str, width: int = 220) -> str:
 
 def external_section(records: list[dict[str, Any]]) -> tuple[str, dict[str, Any]]:
     """The external AgentDojo set: per family and per suite (rules alone, rules + classifier), benign
-    *documents* (its benign texts joined like ``_docs`` does, 2 KB and 16 KB), the commonest false-positive
+    *documents* (its benign texts joined like ``join_docs`` does, 2 KB and 16 KB), the commonest false-positive
     reasons and a few missed injections."""
     seen = verdicts(records)
     table, tot = per_family(records, seen)
@@ -167,7 +167,7 @@ def external_section(records: list[dict[str, Any]]) -> tuple[str, dict[str, Any]
     benign = [r["text"] for r in records if r["label"] == "benign"]
     doc_rows = []
     for target in (2_000, 16_000):
-        docs = _docs(benign, target)
+        docs = join_docs(benign, target)
         rules = sum(scan_untrusted(d, max_chars=10 * target, use_classifier=False).flagged for d in docs)
         both = sum(scan_untrusted(d, max_chars=10 * target).flagged for d in docs)
         tot[f"benign_docs_{target // 1000}k"] = (len(docs), rules, both)
@@ -215,7 +215,9 @@ ORDINARY = {"ordinary", "ordinary_generated", "para_b_request", "para_b_record",
             "carrier_benign", "kb_article", "para_b_kb", "angry_email", "para_b_angry", "para_b_retraction"}
 
 
-def _docs(texts: list[str], target: int) -> list[str]:
+def join_docs(texts: list[str], target: int) -> list[str]:
+    """Texts joined by line breaks into documents of about ``target`` characters (as a tool output joins records;
+    the benchmark reads documents the same way)."""
     docs, buf = [], ""
     for t in texts * 4:
         buf += t + "\n"
@@ -250,7 +252,7 @@ def throughput(texts: list[str], benign: list[str], repeat: int = 3, ordinary: l
     pools = [("docs", texts), ("benign_docs", benign)] + ([("ordinary_docs", ordinary)] if ordinary else [])
     for name, pool in pools:
         for target in (2_000, 16_000):
-            docs = _docs(pool, target)[:200]
+            docs = join_docs(pool, target)[:200]
             out[f"{name}_{target // 1000}k_mb_s"] = _best_mb_s(
                 sum(len(d.encode()) for d in docs),
                 lambda docs=docs, target=target: [scan_untrusted(d, max_chars=10 * target) for d in docs], repeat)
