@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Literal
 
 import jwt
 
-Role = Literal["support_agent", "support_lead", "finance", "admin", "auditor"]
-ROLES: frozenset[str] = frozenset({"support_agent", "support_lead", "finance", "admin", "auditor"})
+from governance.role_names import ROLES, Role  # the role names live where the CLI can read them cheaply
+
+__all__ = ["ROLES", "AuthError", "Principal", "Role", "mint_token", "parse_ttl", "verify_token"]
 
 
 @dataclass(frozen=True)

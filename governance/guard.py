@@ -137,11 +137,17 @@ JSONL_BATCH = 256  # records scanned together by ``scan_jsonl`` (verdicts still 
 
 
 def scan_jsonl(lines: Iterable[str], *, max_chars: int = UNTRUSTED_MAX_CHARS,
-               batch: int = JSONL_BATCH) -> Iterator[dict[str, Any]]:
+               batch: int = JSONL_BATCH, workers: int = 1) -> Iterator[dict[str, Any]]:
     """Exactly one verdict per input line, in input order. Input lines are ``{"text": "..."}``; any other
     line (blank, not JSON, not such an object) yields an error verdict (``flagged: true`` plus ``error``).
     Records are scanned ``batch`` at a time (``scan_many``), so verdicts come out batch by batch (``batch=1``
-    answers each line as soon as it is read, at a lower throughput)."""
+    answers each line as soon as it is read, at a lower throughput).
+
+    ``workers`` > 1 scans batches in that many forked processes (Linux only; elsewhere, or for input of one
+    batch, it scans here): the same verdicts in the same order, at most ``2 * workers`` batches read ahead."""
+    if workers > 1 and batch > 1 and _can_fork():
+        yield from _scan_jsonl_parallel(iter(lines), max_chars=max_chars, batch=batch, workers=workers)
+        return
     pending: list[tuple[int, str | dict[str, Any]]] = []   # (line number, text to scan or a ready verdict)
 
     def flush() -> Iterator[dict[str, Any]]:
@@ -156,6 +162,49 @@ def scan_jsonl(lines: Iterable[str], *, max_chars: int = UNTRUSTED_MAX_CHARS,
         if len(pending) >= max(1, batch):
             yield from flush()
     yield from flush()
+
+
+def _scan_lines(first: int, lines: list[str], max_chars: int) -> list[dict[str, Any]]:
+    """The verdicts of ``lines`` (the first of which is line ``first`` of the input), in order."""
+    parsed = [_parse_line(n, line) for n, line in enumerate(lines, start=first)]
+    texts = [item for item in parsed if isinstance(item, str)]
+    verdicts = iter(scan_many(texts, max_chars=max_chars, allow_empty=True)) if texts else iter(())
+    return [verdict_json(next(verdicts)) if isinstance(item, str) else item for item in parsed]
+
+
+def _can_fork() -> bool:
+    import multiprocessing
+    import sys
+
+    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+
+
+def _scan_jsonl_parallel(lines: Iterator[str], *, max_chars: int, batch: int,
+                         workers: int) -> Iterator[dict[str, Any]]:
+    """``scan_jsonl`` over forked worker processes. The guard is loaded here first (signatures, Hyperscan
+    database, classifier weights), so every child starts with it in memory instead of loading it again; batches
+    go out in input order, at most ``2 * workers`` in flight, and come back in the same order."""
+    from collections import deque
+    from itertools import islice
+    from multiprocessing import get_context
+
+    first_batch = list(islice(lines, batch))
+    if len(first_batch) < batch:        # one batch or less: a pool would cost more than it saves
+        if first_batch:
+            yield from _scan_lines(1, first_batch, max_chars)
+        return
+    scan_many(["warm up"])              # load everything before forking, once
+    ctx = get_context("fork")
+    with ctx.Pool(processes=workers) as pool:
+        in_flight: deque[Any] = deque()
+        next_line = 1
+        chunk: list[str] | None = first_batch
+        while chunk or in_flight:
+            while chunk and len(in_flight) < 2 * workers:
+                in_flight.append(pool.apply_async(_scan_lines, (next_line, chunk, max_chars)))
+                next_line += len(chunk)
+                chunk = list(islice(lines, batch))
+            yield from in_flight.popleft().get()
 
 
 def _parse_line(n: int, line: str) -> str | dict[str, Any]:

@@ -69,3 +69,23 @@ def test_batch_one_answers_each_line_before_the_next_arrives() -> None:
         if proc.poll() is None:
             proc.kill()
     assert answers == list(scan_jsonl(LINES[:2]))
+
+
+def test_workers_give_the_same_verdicts_in_the_same_order(tmp_path: Path) -> None:
+    """``--workers``: batches scanned in forked processes come back in input order, bad lines keep their own
+    line numbers, and every verdict equals the one-process verdict of the same line."""
+    records = [json.loads(line)["text"] for line in (Path(__file__).resolve().parents[2] / "evals" / "corpus"
+                                                      / "dev.jsonl").read_text().splitlines()[::7][:150]]
+    lines = [json.dumps({"text": t}) for t in records]
+    lines[37:37] = LINES[2:6]            # error lines in the middle of the third batch of 16
+    path = tmp_path / "in.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    expected = list(scan_jsonl(lines, batch=16))
+    assert [v["error"]["line"] for v in expected if "error" in v] == [38, 39, 40, 41]
+    assert list(scan_jsonl(lines, batch=16, workers=3)) == expected
+    proc = subprocess.run([sys.executable, "-m", "cli", "scan", "--batch", "16", "--workers", "2", str(path)],
+                          capture_output=True, text=True, timeout=120, check=False,
+                          cwd=Path(__file__).resolve().parents[2])
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert [json.loads(line) for line in proc.stdout.splitlines()] == expected
+    assert sum(v["flagged"] for v in expected) > 20 and sum(not v["flagged"] for v in expected) > 20
