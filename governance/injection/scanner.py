@@ -3,7 +3,8 @@
 Scoring is a noisy-OR over *distinct* signatures (``1 - prod(1 - weight)``), so one unambiguous phrase flags a
 text on its own and two ambiguous ones together do. Two structural signals add weight because they are what
 disguise looks like, not what customers write: invisible characters *inside* words, and words mixing Latin with
-Cyrillic/Greek look-alikes. A signature found only after undoing an obfuscation adds the ``hidden`` signal too:
+Cyrillic/Greek look-alikes. Text hidden where no view looks is read too (``hidden_texts``): ASCII carried by
+invisible Unicode tag characters (flagged on its own: ``tag_characters``) and lines written backwards. A signature found only after undoing an obfuscation adds the ``hidden`` signal too:
 someone went to the trouble of hiding it.
 
 The learned classifier (``classifier.py``) contributes one more signal when its weights file is present (the
@@ -47,6 +48,7 @@ from governance.injection.views import (
 )
 
 FLAG_THRESHOLD = 0.5
+TAG_WEIGHT = 0.6   # text written in invisible Unicode tag characters ("ASCII smuggling"): no benign use but flags
 HIDDEN_WEIGHT = 0.35
 INVISIBLE_WEIGHT = 0.35
 MIXED_SCRIPT_WEIGHT = 0.35
@@ -468,6 +470,27 @@ def _match_signatures_slow(text: str, index: AnchorIndex) -> list[Finding]:
     return list(found.values())
 
 
+_TAG_RUN = re.compile("(?<![\U0001F3F4\U000E0020-\U000E007E])[\U000E0020-\U000E007E]{4,}")   # not a subdivision flag's tag letters
+_REVERSED_WORDS = re.compile(r"(?<![^\W\d_])(?:eht|dna|ruoy|uoy|siht|taht|htiw|rof|lla|snoitcurtsni|erongi|dnes|"
+                             r"dnufer|liame|ot|fo|esaelp|redro|tekcit|remotsuc|lanigiro|metsys)(?![^\W\d_])")  # none an English word
+REVERSED_MIN = 4   # distinct reversed English function words before a text is also read backwards
+
+
+def hidden_texts(window: str, norm: str) -> list[tuple[str, str]]:
+    """Text an attacker hid where the views do not look: ("tags", ASCII carried by invisible Unicode tag
+    characters, which normalisation strips) and ("reversed", the text read backwards, when it is full of
+    reversed English words: "snoitcurtsni suoiverp erongi")."""
+    out: list[tuple[str, str]] = []
+    if not window.isascii():
+        runs = _TAG_RUN.findall(window)
+        if runs:
+            out.append(("tags", "\n".join("".join(chr(ord(c) - 0xE0000) for c in run) for run in runs)))
+    lowered = norm.lower()
+    if len({m.group(0) for m in _REVERSED_WORDS.finditer(lowered, 0, 20_000)}) >= REVERSED_MIN:
+        out.append(("reversed", "\n".join(line[::-1] for line in lowered.split("\n"))))
+    return out
+
+
 def classifier_finding(norm: str) -> Finding | None:
     """The shipped classifier's signal for a normalised text, or None (below threshold, or no weights)."""
     return classifier_findings([norm])[0]
@@ -555,6 +578,19 @@ def analyse_many(texts: Sequence[str], *, max_chars: int, allow_empty: bool = Fa
     matched = dict(zip(scanned, found, strict=True))
     learned = (dict(zip(scanned, classifier_findings([prepared[i][3] for i in scanned]), strict=True))
                if use_classifier else {})
+    hidden = {i: h for i in scanned if (h := hidden_texts(windows[i], norms[i]))}
+    if hidden:   # text smuggled in invisible tag characters, or written backwards: its signatures count too
+        found_hidden = match_signatures_many([text for _, text in (h for hs in hidden.values() for h in hs)])
+        pairs = iter(found_hidden)
+        for i, hs in hidden.items():
+            have = {f.id for f in matched[i]}
+            for kind, _ in hs:
+                for f in next(pairs):
+                    if f.id not in have:
+                        have.add(f.id)
+                        matched[i].append(Finding(f.id, f.family, f.weight, f"{kind}>{f.view}"))
+            if any(kind == "tags" for kind, _ in hs):
+                matched[i].append(Finding("tag_characters", "structure", TAG_WEIGHT))
     out: list[Analysis] = []
     for i, (reasons, hard_flag, window, norm) in enumerate(prepared):
         findings = matched.get(i, [])
