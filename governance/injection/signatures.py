@@ -144,6 +144,7 @@ _EN: tuple[Signature, ...] = (
              "overrid|overwrit|bypass|skip|drop|circumvent", pre=_NOT_NEGATED),
     _sig("ignore_everything", "ignore_previous", 0.85,
          r"\b(?:forget|ignore|disregard)\s+(?:about\s+)?(?:everything|anything|all of that|all that)\s+"
+         r"(?!you (?:thought you |ever |have ever |'ve ever )?(?:know|knew|learned|learnt|heard|believed?)\b)"  # the idiom
          r"(?:you\b|above|before|that came|i said|prior|previously|else|written|in your)", "forget|ignor|disregard"),
     _sig("ignore_above_and", "ignore_previous", 0.9,
          r"\b(?:ignore|disregard|forget)\s+(?:the|everything|all|what(?:'s| is)?)\s+(?:text\s+)?(?:above|before|"
@@ -220,11 +221,15 @@ _EN: tuple[Signature, ...] = (
     _sig("begin_system_block", "system_message", 0.8,
          r"\b(?:begin|start|end)\s+(?:of\s+)?(?:the\s+)?(?:system|admin|developer|hidden|secret|new|override)\s+"
          r"(?:prompt|message|instructions?|override|block|section)", "begin|start|end"),
+    # a wrapper closed to "leave" the data. Names that ordinary XML records use for fields (``<email>..</email>``
+    # in a CRM export) count only as a weak signal.
     _sig("closing_container_tag", "system_message", 0.5,
-         r"</\s*(?:ticket|document|email|context|data|user_input|user|input|untrusted|customer_message|"
-         r"message|note|notes|article|tool_output|result|function_results?)\s*>", "</"),
+         r"</\s*(?:ticket|document|context|user_input|untrusted|untrusted_input|customer_message|tool_output|"
+         r"function_results?)\s*>", "</"),
+    _sig("closing_field_tag", "system_message", 0.3,
+         r"</\s*(?:email|data|user|input|message|note|notes|article|result)\s*>", "</"),
     _sig("forged_assistant_turn", "system_message", 0.6,
-         r"(?:^|\n|>)\s*(?:assistant|ai|agent|bot)\s*:\s*(?:i have|i've|sure|certainly|ok|okay|understood|done|"
+         r"(?:^|\n|>)\s*(?:assistant|ai|bot)\s*:\s*(?:i have|i've|sure|certainly|ok|okay|understood|done|"
          r"verified|confirmed|i will|i'll|proceeding)", ":"),
     _sig("new_system_prompt", "system_message", 0.8,
          r"\b(?:new|updated|real|true|actual|following|revised)\s+system\s+(?:prompt|message|instructions?|rules)",
