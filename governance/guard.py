@@ -16,7 +16,8 @@ paraphrases the deny list has no words for; its reason reads ``classifier:<proba
 The signatures are a first wall, not the defence: the plan is fixed before untrusted text is read, and
 nothing an outsider wrote ever reaches the planner. Normalisation folds what attackers use to slip past string
 matching (NFKC, zero-width and bidi characters, Cyrillic/Greek look-alikes, HTML entities and tags, base64,
-hex, URL-encoding, escapes, leetspeak, letters spelled out one by one); see ``injection/views.py``.
+hex, URL-encoding, escapes, leetspeak, letters spelled out one by one); see ``injection/views.py``. Text carried
+by invisible Unicode tag characters ("ASCII smuggling") or written backwards is read as well (``scanner.hidden_texts``).
 
 ``scan_jsonl`` is what ``warden scan`` runs: one JSON verdict per input line, in order, never a traceback.
 
