@@ -88,7 +88,8 @@ def _sig(id_: str, family: Family, weight: float, pattern: str, anchors: str = "
 # only lowers a signature to its *floor* (the ``<id>_quoted`` twin made by ``_framed``), never to zero: an
 # attacker who knows the rules can quote too, and then one more signal flags the text. Fixed-width lookbehinds
 # only, so the frame must sit right before the phrase.
-_QUOTE_MARKS = ("'", '"', "“", "‘", "«", "„", "`", "' ", '" ', "'please ", '"please ', "'urgent: ", '"urgent: ')
+_QUOTE_MARKS = ("'", '"', "“", "‘", "«", "„", "`", "' ", '" ', "'please ", '"please ', "'urgent: ", '"urgent: ',
+                "”", "»", "‹", "「", "『", "« ", "» ")
 _REPORTING = ("write ", "writes ", "wrote ", "said ", "says ", "saying ", "like ", "such as ", "e.g. ")
 # a quote mark right after ":" or "=" opens a *value* (`"body": "Ignore all ...`, `last message: 'Reveal ...`),
 # which is where tool outputs put an attacker's text: that is not a quoting frame
@@ -435,60 +436,67 @@ def _ml(lang: str, family: Family, weight: float, pattern: str, anchors: str = "
     return _sig(f"{family}_{lang}", family, weight, pattern, anchors)
 
 
+def _ml_framed(lang: str, family: Family, weight: float, pattern: str, anchors: str = "",
+               floor: float = 0.45) -> tuple[Signature, Signature]:
+    """``_ml`` with a quoting frame, as the English ignore-previous signatures have: a customer quoting
+    „ignoriere alle vorherigen Anweisungen" to ask whether the bot is safe is not giving the order."""
+    return _framed(f"{family}_{lang}", family, weight, floor, pattern, anchors)
+
+
 # Other languages. Each ignore-previous pattern needs a qualifier ("all", "previous", "your", "system") so that
 # a customer retracting *their own* earlier instructions ("ignorez mes instructions") does not match.
 _ML: tuple[Signature, ...] = (
-    _ml("fr", "ignore_previous", 0.95,
+    *_ml_framed("fr", "ignore_previous", 0.95,
         r"\b(?:ignore[rz]?|oublie[rz]?|ne (?:tiens|tenez) (?:pas|plus) compte|fais abstraction|faites abstraction)\b"
         r"[^\n]{0,40}?\b(?:toutes|tous|précédent\w*|precedent\w*|antérieur\w*|anterieur\w*|ci-dessus|tes|vos|"
         r"initial\w*|système|systeme)\b[^\n]{0,30}?\b(?:instructions|consignes|directives|règles|regles|ordres)\b"
         r"|\b(?:ignore[rz]?|oublie[rz]?)\b[^\n]{0,30}?\b(?:instructions|consignes|directives|règles|regles)\s+"
         r"(?:précédent\w*|precedent\w*|antérieur\w*|anterieur\w*|ci-dessus|initiales|du système)",
         "ignor|oubli|compte|abstraction"),
-    _ml("de", "ignore_previous", 0.95,
+    *_ml_framed("de", "ignore_previous", 0.95,
         r"\b(?:ignorier\w*|vergiss\w*|vergessen sie|missachte\w*|übergeh\w*|uebergeh\w*)\b[^\n]{0,50}?\b(?:alle\w*|"
         r"vorherig\w*|bisherig\w*|obig\w*|früher\w*|vorig\w*|deine\w*|ihre\w*|system\w*|ursprünglich\w*)\b"
         r"[^\n]{0,30}?(?:anweisung\w*|instruktion\w*|befehl\w*|regeln|vorgaben|richtlinien|aufgabe\w*)",
         "ignorier|vergiss|vergessen|missacht|übergeh|uebergeh"),
-    _ml("es", "ignore_previous", 0.95,
+    *_ml_framed("es", "ignore_previous", 0.95,
         r"\b(?:ignora\w*|olvida\w*|omite|omitir|haz caso omiso|no hagas caso|descarta\w*)\b[^\n]{0,40}?"
         r"\b(?:todas|todos|anteriores|previas|previos|tus|sus|del sistema|originales|iniciales|las)\b[^\n]{0,30}?"
         r"\b(?:instrucciones|indicaciones|reglas|órdenes|ordenes|directrices)\b(?!\s+de\s+mi)",
         "ignora|olvida|omit|caso|descarta"),
-    _ml("it", "ignore_previous", 0.95,
+    *_ml_framed("it", "ignore_previous", 0.95,
         r"\b(?:ignora\w*|dimentica\w*|trascura\w*|non considerare|tralascia\w*)\b[^\n]{0,40}?\b(?:tutte|tutti|"
         r"precedenti|tue|sue|del sistema|originali|iniziali|le)\b[^\n]{0,30}?\b(?:istruzioni|regole|direttive|"
         r"indicazioni|ordini)\b(?!\s+(?:della|nella) mia)", "ignora|dimentic|trascur|considerare|tralasci"),
-    _ml("pt", "ignore_previous", 0.95,
+    *_ml_framed("pt", "ignore_previous", 0.95,
         r"\b(?:ignor[ae]\w*|esque[cç]a\w*|desconsider[ae]\w*|descarte\w*)\b[^\n]{0,40}?\b(?:todas|todos|anteriores|"
         r"prévias|previas|suas|tuas|do sistema|originais|iniciais|as)\b[^\n]{0,30}?\b(?:instru[cç][õo]es|regras|"
         r"diretrizes|ordens)\b(?!\s+do meu)", "ignor|esque|desconsider|descart"),
-    _ml("nl", "ignore_previous", 0.95,
+    *_ml_framed("nl", "ignore_previous", 0.95,
         r"\b(?:negeer\w*|vergeet)\b[^\n]{0,40}?\b(?:alle|vorige|eerdere|voorgaande|je|jouw|uw|systeem\w*|"
         r"oorspronkelijke)\b[^\n]{0,30}?\b(?:instructies|opdrachten|regels|richtlijnen)\b", "negeer|vergeet"),
-    _ml("pl", "ignore_previous", 0.95,
+    *_ml_framed("pl", "ignore_previous", 0.95,
         r"\b(?:zignoruj\w*|ignoruj\w*|zapomnij|pomiń|pomin)\b[^\n]{0,40}?\b(?:wszystk\w*|poprzedni\w*|"
         r"wcześniejsz\w*|wczesniejsz\w*|swoje|twoje|systemow\w*)\b[^\n]{0,30}?(?:instrukcj\w*|polece\w*|zasad\w*|"
         r"regu\w*)", "ignoruj|zignoruj|zapomnij|pomi"),
-    _ml("ru", "ignore_previous", 0.95,
+    *_ml_framed("ru", "ignore_previous", 0.95,
         r"(?:игнорир\w*|проигнорир\w*|забудь\w*|забудьте|не обращай\w* внимания на|отбрось\w*|отмени\w*)"
         r"[^\n]{0,40}?(?:все|всех|предыдущ\w*|прошл\w*|прежн\w*|свои|твои|ваши|системн\w*|исходн\w*)"
         r"[^\n]{0,30}?(?:инструкци\w*|указани\w*|правил\w*|команд\w*)", "игнор|проигнор|забуд|обращ|отброс|отмен"),
-    _ml("uk", "ignore_previous", 0.95,
+    *_ml_framed("uk", "ignore_previous", 0.95,
         r"(?:ігноруй\w*|проігноруй\w*|забудь\w*)[^\n]{0,40}?(?:всі|усі|попередн\w*|свої|системн\w*)"
         r"[^\n]{0,30}?(?:інструкці\w*|вказівк\w*|правил\w*)", "ігнор|проігнор|забуд"),
-    _ml("tr", "ignore_previous", 0.95,
+    *_ml_framed("tr", "ignore_previous", 0.95,
         r"(?:önceki|tüm|bütün|sistem)[^\n]{0,30}?(?:talimat\w*|komut\w*|kural\w*|yönerge\w*)[^\n]{0,20}?"
         r"(?:yok say|görmezden gel|unut|dikkate alma)", "talimat|komut|kural|yönerge"),
-    _ml("zh", "ignore_previous", 0.95,
+    *_ml_framed("zh", "ignore_previous", 0.95,
         r"(?:忽略|无视|忘记|忘掉|不要理会|不要遵守|忽视|无视掉|放弃)[^\n]{0,6}?(?:之前|以上|先前|前面|上述|所有|全部|原来|原有|"
         r"系统|你的|此前)[^\n]{0,8}?(?:指令|指示|说明|规则|提示|命令|要求|设定)", "忽略|无视|忘记|忘掉|理会|遵守|忽视|放弃"),
-    _ml("ja", "ignore_previous", 0.95,
+    *_ml_framed("ja", "ignore_previous", 0.95,
         r"(?:以前|前|上記|これまで|すべて|全て|元|システム|今まで)の?[^\n]{0,8}?(?:指示|命令|ルール|指令|プロンプト|設定)"
         r"[^\n]{0,8}?(?:無視|忘れ)", "無視|忘れ"),
-    _ml("ko", "ignore_previous", 0.95,
+    *_ml_framed("ko", "ignore_previous", 0.95,
         r"(?:이전|모든|앞의|위의|기존|시스템)[^\n]{0,10}?(?:지시|명령|지침|규칙|프롬프트)[^\n]{0,10}?(?:무시|잊)", "무시|잊"),
-    _ml("ar", "ignore_previous", 0.95,
+    *_ml_framed("ar", "ignore_previous", 0.95,
         r"(?:تجاهل|انس|تجاهلي)[^\n]{0,30}?(?:التعليمات|الأوامر|القواعد|تعليمات)", "تجاهل|انس"),
     _ml("fr", "exfiltration", 0.7,
         r"(?:envoie|envoyez|envoyer|transf[eè]re[zr]?|exporte[zr]?|partage[zr]?|fais suivre|faites suivre)"
@@ -715,65 +723,65 @@ _EN_MORE: tuple[Signature, ...] = (
 
 # Session 3, round 2: ignore-previous / new-instruction / prompt-leak / role-hijack in more languages.
 _ML_MORE: tuple[Signature, ...] = (
-    _ml("cs", "ignore_previous", 0.95,
+    *_ml_framed("cs", "ignore_previous", 0.95,
         r"\b(?:ignoruj\w*|zapome[nň]\w*|nevšímej si|nevsimej si|přehlížej\w*)\b[^\n]{0,40}?\b(?:všechn\w*|vsechn\w*|"
         r"všetk\w*|předchozí\w*|predchozi\w*|predchádzajúc\w*|dřívější\w*|své|tvé|systémov\w*)[^\n]{0,30}?"
         r"(?:pokyn\w*|instrukc\w*|příkaz\w*|prikaz\w*|pravid\w*)", "ignoruj|zapome|nevšímej|nevsimej|přehlíž"),
-    _ml("sv", "ignore_previous", 0.95,
+    *_ml_framed("sv", "ignore_previous", 0.95,
         r"\b(?:strunta i|ignorera|glöm|glom|bortse från|bortse fran)\b[^\n]{0,40}?\b(?:alla|tidigare|föregående|"
         r"dina|system\w*|ursprungliga)\b[^\n]{0,30}?\b(?:instruktioner\w*|anvisningar\w*|regler\w*|direktiv\w*)",
         "strunta|ignorera|glöm|glom|bortse"),
-    _ml("da", "ignore_previous", 0.95,
+    *_ml_framed("da", "ignore_previous", 0.95,
         r"\b(?:ignorer|glem|se bort fra|se bort ifra|tilsidesæt|tilsidesett)\b[^\n]{0,40}?\b(?:alle|tidligere|"
         r"forrige|foregående|dine|system\w*|oprindelige|opprinnelige)\b[^\n]{0,30}?\b(?:instruktioner\w*|"
         r"instruksjoner\w*|instrukser\w*|anvisninger\w*|regler\w*|retningslinjer\w*)", "ignorer|glem|se bort|tilsides"),
-    _ml("fi", "ignore_previous", 0.95,
+    *_ml_framed("fi", "ignore_previous", 0.95,
         r"\b(?:unohda|ohita|älä välitä|jätä huomiotta|sivuuta)\b[^\n]{0,40}?\b(?:kaikki|aiemmat|aikaisemmat|"
         r"edelliset|aiempia|aiemmista|järjestelmän)\b[^\n]{0,30}?(?:ohje\w*|käsky\w*|sääntö\w*|säännö\w*)",
         "unohda|ohita|älä|jätä|sivuuta"),
-    _ml("el", "ignore_previous", 0.95,
+    *_ml_framed("el", "ignore_previous", 0.95,
         r"(?:αγνόησε|αγνοήστε|αγνοησε|ξέχασε|ξεχάστε|ξεχασε)[^\n]{0,40}?(?:όλες|ολες|προηγούμεν\w*|προηγουμεν\w*|"
         r"παλαιότερ\w*)[^\n]{0,30}?(?:οδηγί\w*|οδηγι\w*|εντολ\w*|κανόν\w*|κανον\w*)", "αγνό|αγνο|ξέχα|ξεχα"),
-    _ml("he", "ignore_previous", 0.95,
+    *_ml_framed("he", "ignore_previous", 0.95,
         r"(?:התעלם|התעלמי|התעלמו|שכח|שכחי|שכחו)[^\n]{0,30}?(?:ההוראות|הוראות|ההנחיות|הנחיות|הכללים|הפקודות)",
         "התעלם|שכח"),
-    _ml("hi", "ignore_previous", 0.95,
+    *_ml_framed("hi", "ignore_previous", 0.95,
         r"(?:पिछले|पिछली|पूर्व|सभी|पहले|सारे)[^\n]{0,25}?(?:निर्देश|आदेश|नियम)[^\n]{0,25}?(?:अनदेखा|नज़?रअंदाज़?|"
         r"भूल जा|उपेक्षा)", "निर्देश|आदेश|नियम"),
-    _ml("bn", "ignore_previous", 0.95,
+    *_ml_framed("bn", "ignore_previous", 0.95,
         r"(?:আগের|পূর্ববর্তী|সব|সমস্ত)[^\n]{0,25}?(?:নির্দেশ|আদেশ|নিয়ম)[^\n]{0,25}?(?:উপেক্ষা|অগ্রাহ্য|ভুলে যা)",
         "নির্দেশ|আদেশ|নিয়ম"),
-    _ml("vi", "ignore_previous", 0.95,
+    *_ml_framed("vi", "ignore_previous", 0.95,
         r"\b(?:bỏ qua|phớt lờ|quên|bỏ ngoài tai|đừng làm theo)\b[^\n]{0,30}?(?:hướng dẫn|chỉ dẫn|chỉ thị|mệnh lệnh|"
         r"lệnh|quy tắc)[^\n]{0,15}?(?:trước|cũ|ban đầu|hệ thống)|\b(?:bỏ qua|phớt lờ|quên)\s+(?:tất cả|mọi)\b"
         r"[^\n]{0,20}?(?:hướng dẫn|chỉ dẫn|chỉ thị|lệnh|quy tắc)", "bỏ|phớt|quên|đừng"),
-    _ml("th", "ignore_previous", 0.95,
+    *_ml_framed("th", "ignore_previous", 0.95,
         r"(?:เพิกเฉย|ไม่ต้องสนใจ|ลืม|ละเว้น|อย่าสนใจ)[^\n]{0,20}?(?:สั่ง|แนะน|กฎ)", "เพิกเฉย|ไม่ต้องสนใจ|ลืม|ละเว้น|อย่าสนใจ"),
-    _ml("id", "ignore_previous", 0.95,
+    *_ml_framed("id", "ignore_previous", 0.95,
         r"\b(?:abaikan|lupakan|acuhkan|hiraukan|jangan ikuti)\s+(?:semua\s+|seluruh\s+|segala\s+)?[^\n]{0,30}?"
         r"\b(?:instruksi|arahan|perintah|petunjuk|aturan|peraturan)\b[^\n]{0,20}?\b(?:sebelum\w*|terdahulu|lama|"
         r"sistem|tadi|awal)\b|\b(?:abaikan|lupakan|acuhkan)\s+(?:semua|seluruh|segala)\s+(?:instruksi|arahan|"
         r"perintah|petunjuk|aturan)\b", "abaikan|lupakan|acuhkan|hiraukan|jangan"),
-    _ml("tl", "ignore_previous", 0.95,
+    *_ml_framed("tl", "ignore_previous", 0.95,
         r"\b(?:huwag pansinin|kalimutan|balewalain|huwag intindihin|huwag sundin)\b[^\n]{0,40}?\b(?:tagubilin|"
         r"instruksyon|utos|panuto|patakaran)", "huwag|kalimutan|balewalain"),
-    _ml("sw", "ignore_previous", 0.95,
+    *_ml_framed("sw", "ignore_previous", 0.95,
         r"\b(?:puuza|sahau|usizingatie|achana na|usifuate)\b[^\n]{0,40}?\b(?:maagizo|maelekezo|amri|sheria)\b",
         "puuza|sahau|usizingatie|achana|usifuate"),
-    _ml("ro", "ignore_previous", 0.95,
+    *_ml_framed("ro", "ignore_previous", 0.95,
         r"\b(?:ignor[ăa]|ignora[țţt]i|uit[ăa]|uita[țţt]i)\b[^\n]{0,40}?\b(?:toate|anterioare|precedente|tale|"
         r"sistemului)\b[^\n]{0,30}?(?:instruc[țţt]iuni\w*|regul\w*|indica[țţt]ii\w*)", "ignor|uit"),
-    _ml("hu", "ignore_previous", 0.95,
+    *_ml_framed("hu", "ignore_previous", 0.95,
         r"(?:hagyd figyelmen kívül|hagyja figyelmen kívül|hagyd figyelmen kivul|felejtsd el|ne törődj|ignoráld)"
         r"[^\n]{0,40}?(?:utasítás\w*|utasitas\w*|szabály\w*|parancs\w*)", "hagyd|hagyja|felejtsd|törődj|ignoráld"),
-    _ml("hr", "ignore_previous", 0.95,
+    *_ml_framed("hr", "ignore_previous", 0.95,
         r"\b(?:zanemari|ignoriraj|zaboravi|prezri|zanemarite|ignorišite)\b[^\n]{0,40}?\b(?:sve|vse|prethodn\w*|"
         r"ranij\w*|prejšnj\w*)\b[^\n]{0,30}?(?:uput\w*|instrukcij\w*|naredb\w*|pravil\w*|navodil\w*)",
         "zanemari|ignorir|zaboravi|prezri|ignoriš"),
-    _ml("fa", "ignore_previous", 0.95,
+    *_ml_framed("fa", "ignore_previous", 0.95,
         r"(?:دستورالعمل|دستورات|قوانین|دستور)[^\n]{0,30}?(?:نادیده بگیر|فراموش کن)|(?:نادیده بگیر|فراموش کن)[^\n]{0,30}?"
         r"(?:دستورالعمل|دستورات|قوانین)", "دستور|قوانین|نادیده|فراموش"),
-    _ml("ur", "ignore_previous", 0.95, r"(?:ہدایات|احکامات|قواعد)[^\n]{0,30}?(?:نظر انداز|بھول جا)", "ہدایات|احکامات|قواعد"),
+    *_ml_framed("ur", "ignore_previous", 0.95, r"(?:ہدایات|احکامات|قواعد)[^\n]{0,30}?(?:نظر انداز|بھول جا)", "ہدایات|احکامات|قواعد"),
     _ml("ms", "prompt_leak", 0.8,
         r"\b(?:dedahkan|tunjukkan|tampilkan|paparkan|ungkapkan|berikan)\b[^\n]{0,30}?\b(?:gesaan|prompt|arahan|perintah|"
         r"instruksi)\s+sistem\b", "dedahkan|tunjukkan|tampilkan|paparkan|ungkapkan|berikan"),
