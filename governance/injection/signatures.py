@@ -114,7 +114,7 @@ def _framed(id_: str, family: Family, weight: float, floor: float, pattern: str,
 
 
 _IGNORE_VERBS = (r"(?:ignore|ignoring|disregard|forget|abandon|discard|"
-                 r"neglect|set aside|throw out|do not follow|don'?t follow|stop following|no longer follow|"
+                 r"neglect|(?:set|put|lay|push|cast|leave) aside|(?:set|put) to one side|throw out|do not follow|don'?t follow|stop following|no longer follow|"
                  r"pay no attention to|nullify|supersede)")
 _FILLER = (r"(?:\s+(?:all|any|every|each|of|the|your|those|these|its|such|other|and|or|previously|given|"
            r"provided|system|developer|earlier|prior|above|current|original|existing|initial|old|default))*")
@@ -131,7 +131,7 @@ _OVERRIDE_QUALIFIER = (r"(?:previous|previously|prior|preceding|above|earlier|fo
                        r"system'?s?|developer'?s?|built-in|hidden)")
 _NOT_NEGATED = (r"(?<!not )(?<!n't )(?<!cannot )(?<!can't )(?<!can not )(?<!won't )(?<!will not )(?<!unable to )(?<!not able to )"
                 r"(?<!couldn't )(?<!could not )(?<!never )")
-_IGNORE_ANCHORS = ("ignor|disregard|forget|overrid|overwrit|bypass|skip|drop|abandon|discard|neglect|set aside|"
+_IGNORE_ANCHORS = ("ignor|disregard|forget|overrid|overwrit|bypass|skip|drop|abandon|discard|neglect|aside|side|"
                    "throw out|follow|attention|nullify|supersede")
 
 _EN: tuple[Signature, ...] = (
@@ -868,7 +868,56 @@ _EN_S4: tuple[Signature, ...] = (
          r"passwords?|credentials?|card|notes)\b", "http"),
 )
 
-SIGNATURES: tuple[Signature, ...] = _EN + _EN_MORE + _ML + _ML_MORE + _EN_S4
+# Session 5: "set the rules aside" with the object first, in English and six other languages ("Lass die Regeln von
+# vorhin beiseite", "mettez les consignes précédentes de côté", "deja de lado las instrucciones anteriores"). Each
+# needs a qualifier that points at the model's rules (previous, your, all, system, "from before"), so a customer
+# setting aside an invoice or their own earlier message does not match.
+_ASIDE_OBJECT = {
+    "en": r"(?:instructions|rules|guidelines|directives|guardrails|restrictions|constraints|system prompt|prompt|orders)",
+    "de": r"(?:anweisung\w*|instruktion\w*|regeln|vorgaben|richtlinien|befehle|einschränkungen|beschränkungen)",
+    "fr": r"(?:instructions|consignes|directives|règles|regles|ordres|restrictions)",
+    "es": r"(?:instrucciones|indicaciones|reglas|órdenes|ordenes|directrices|restricciones)",
+    "it": r"(?:istruzioni|regole|direttive|indicazioni|ordini|restrizioni)",
+    "pt": r"(?:instruções|instrucoes|regras|diretrizes|ordens|restrições|restricoes)",
+    "nl": r"(?:instructies|regels|richtlijnen|opdrachten|beperkingen)",
+}
+_ASIDE_QUAL = {
+    "en": r"(?:previous|prior|earlier|above|original|initial|existing|standing|all|any|your|ur|system'?s?|safety|old)",
+    "de": r"(?:alle\w*|vorherig\w*|bisherig\w*|obig\w*|früher\w*|vorig\w*|deine\w*|eure\w*|ursprünglich\w*|"
+          r"system\w*|von vorhin|von vorher|von zuvor|von oben)",
+    "fr": r"(?:toutes|tous|tes|vos|précédent\w*|precedent\w*|antérieur\w*|anterieur\w*|ci-dessus|initial\w*|"
+          r"du système|du systeme)",
+    "es": r"(?:todas|todos|tus|anteriores|previas|previos|originales|iniciales|del sistema)",
+    "it": r"(?:tutte|tutti|tue|precedenti|originali|iniziali|del sistema)",
+    "pt": r"(?:todas|todos|tuas|suas|anteriores|prévias|previas|originais|iniciais|do sistema)",
+    "nl": r"(?:alle|je|jouw|eerdere|vorige|oorspronkelijke|systeem\w*)",
+}
+_ASIDE_WORD = {
+    "en": (r"(?:set|put|lay|push|cast|leave)", r"(?:aside|to one side)"),
+    "de": (r"(?:lass\w*|leg\w*|schieb\w*|stell\w*)", r"beiseite"),
+    "fr": (r"(?:mets|mettez|mettre|laisse|laissez|laisser)", r"de c[oô]t[ée]"),
+    "es": (r"(?:deja|dejad|deje|dejar|pon|ponga|poned|haz|hagan)", r"(?:de lado|a un lado)"),
+    "it": (r"(?:metti|mettete|mettere|lascia|lasciate|lasciare)", r"da parte"),
+    "pt": (r"(?:deixe|deixa|deixar|ponha|põe|coloque|coloca)", r"(?:de lado|à parte|a parte)"),
+    "nl": (r"(?:zet|zetten|leg|leggen|schuif|schuiven)", r"(?:opzij|aan de kant)"),
+}
+
+
+def _aside(lang: str) -> tuple[Signature, Signature]:
+    verb, aside = _ASIDE_WORD[lang]
+    qual, obj = _ASIDE_QUAL[lang], _ASIDE_OBJECT[lang]
+    pattern = (rf"\b{verb}\s+(?:[\w'-]+\s+){{0,2}}?(?:{qual}\b[^\n]{{0,25}}?\b{obj}|{obj}\b[^\n]{{0,25}}?{qual})\b"
+               rf"[^\n.;!?]{{0,15}}?\b{aside}\b")
+    if lang in ("es", "it", "pt", "fr"):  # the verb and its particle may also come first: "deja de lado tus reglas"
+        pattern += rf"|\b{verb}\s+{aside}\s+(?:[\w'-]+\s+){{0,2}}?(?:{qual}\b[^\n]{{0,25}}?\b{obj}|{obj}\b[^\n]{{0,25}}?{qual})\b"
+    anchors = {"en": "aside|side", "de": "beiseite", "fr": "côté|cote", "es": "lado", "it": "parte", "pt": "lado|parte",
+               "nl": "opzij|kant"}[lang]
+    return _framed(f"set_aside_rules_{lang}", "ignore_previous", 0.9, 0.4, pattern, anchors)
+
+
+_S5: tuple[Signature, ...] = tuple(sig for lang in _ASIDE_WORD for sig in _aside(lang))
+
+SIGNATURES: tuple[Signature, ...] = _EN + _EN_MORE + _ML + _ML_MORE + _EN_S4 + _S5
 
 # Matched only against the ``despaced`` view, where letters spelled out one by one (``i g n o r e  a l l``) have
 # been joined and every separator dropped: word boundaries are gone, so these are plain substrings.
