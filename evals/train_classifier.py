@@ -42,10 +42,14 @@ from governance.injection.views import normalize
 CORPUS_DIR = Path(__file__).resolve().parent / "corpus"
 # v1–v3 were held-out test sets until session 3; they were retired into training then (the pristine tests are
 # now the v4 held-out set and an external set, which this script never opens).
-RETIRED = {"heldout.jsonl": "retired_v1", "heldout_v2.jsonl": "retired_v2", "heldout_v3.jsonl": "retired_v3"}
-TRAIN_FILES = ("dev.jsonl", *RETIRED, "train_external.jsonl")
+# v5 was written blind in session 4, measured once as a pristine set, then retired into tuning and training.
+RETIRED = {"heldout.jsonl": "retired_v1", "heldout_v2.jsonl": "retired_v2", "heldout_v3.jsonl": "retired_v3",
+           "heldout_v5.jsonl": "retired_v5"}
+# train_s4.jsonl: session 4's training texts, written by three writers who never saw the guard (``source``:
+# train5_a = subtle English injections, train5_b = hard benign, train5_c = 26 languages, both labels)
+TRAIN_FILES = ("dev.jsonl", *RETIRED, "train_external.jsonl", "train_s4.jsonl")
 SEED = 20251124
-C = 16.0
+C = 32.0  # session 4: by source C 32 was level with or 1-3 points above C 16 on every held-out group (16 before)
 FOLDS = 5
 TARGET_FPR = 0.005
 BENIGN_WEIGHT = 1.0
