@@ -1040,7 +1040,44 @@ _S5_MORE: tuple[Signature, ...] = (
          "کارهایی|待办|任务|への指示|向け|へのタスク"),
 )
 
-SIGNATURES: tuple[Signature, ...] = _EN + _EN_MORE + _ML + _ML_MORE + _EN_S4 + _S5 + _S5_MORE
+# Session 5: ignore-previous phrasings session 4's multilingual training texts showed missing — the object
+# first and the verb last ("请把之前收到的所有指令全部忘掉", "これまでに与えられた指示はすべて無効"), the instructions
+# declared no longer valid ("non valgono più", "已经作废"), and verbs the older patterns lack. Quoted, only a trace
+# (floor 0.05): the same quoted phrase often also matches the older pattern's quoted twin, and counts once.
+_ML_S5: tuple[Signature, ...] = (
+    *_ml_framed("zh_s5", "ignore_previous", 0.9,
+        r"(?:之前|以前|先前|此前|上面|上述|原来|原有|所有|全部)[^\n。]{0,12}?(?:指令|指示|规则|设定|提示词?|要求)"
+        r"[^\n。]{0,10}?(?:忘掉|忘记|忘了|作废|无效|不再有效|失效|不算数|不用管|别管)", "指令|指示|规则|设定|提示|要求", floor=0.05),
+    *_ml_framed("ja_s5", "ignore_previous", 0.9,
+        r"(?:これまで|以前|今まで|上記|先ほど|最初)[^\n。]{0,12}?(?:指示|命令|ルール|設定|プロンプト|指令)"
+        r"[^\n。]{0,10}?(?:無効|破棄|取り消|撤回|忘れ|無視)", "指示|命令|ルール|設定|プロンプト|指令", floor=0.05),
+    *_ml_framed("tr_s5", "ignore_previous", 0.9,
+        r"(?:önceki|daha önce|önce verilen|sana verilen|tüm|bütün)[^\n.]{0,25}?(?:talimat\w*|kural\w*|yönerge\w*|"
+        r"komut\w*)[^\n.]{0,25}?(?:unut\w*|boşver\w*|bosver\w*|yok say\w*|görmezden gel\w*|geçersiz\w*|gecersiz\w*)",
+        "önceki|daha|önce|sana|tüm|bütün", floor=0.05),
+    *_ml_framed("pt_s5", "ignore_previous", 0.9,
+        r"\b(?:ignor[ae]\w*|esque[cç]a\w*|desconsider[ae]\w*|descarte\w*)\b[^\n]{0,30}?\b(?:todas|todos|anteriores|"
+        r"suas|tuas|as)\b[^\n]{0,20}?\b(?:orienta[cç][õo]es|indica[cç][õo]es|comandos|pol[ií]ticas)\b",
+        "ignor|esque|desconsider|descart", floor=0.05),
+    *_ml_framed("uk_s5", "ignore_previous", 0.9,
+        r"(?:не зважай\w*|не зважайте|ігноруй\w*|забудь\w*)[^\n.]{0,12}?(?:на\s+)?(?:інструкці\w*|вказівк\w*|правил\w*)"
+        r"[^\n.]{0,30}?(?:раніше|попередн\w*|до цього|неактуальн\w*)", "зважай|зважайте|ігнор|забуд", floor=0.05),
+    *_ml_framed("ru_s5", "ignore_previous", 0.9,
+        r"(?:не обращай\w* внимания|игнорируй\w*|забудь\w*)[^\n.]{0,12}?(?:на\s+)?(?:инструкци\w*|указани\w*|правил\w*)"
+        r"[^\n.]{0,30}?(?:раньше|ранее|предыдущ\w*|до этого|неактуальн\w*)", "обращай|игнор|забуд", floor=0.05),
+    *_ml_framed("he_s5", "ignore_previous", 0.9,
+        r"(?:תתעלם|תתעלמי|תשכח|תשכחי)[^\n]{0,12}?(?:ההוראות|הוראות|ההנחיות|הנחיות|הכללים)", "תתעלם|תשכח", floor=0.05),
+    *_ml_framed("it_s5", "ignore_previous", 0.9,
+        r"\b(?:le\s+)?(?:istruzioni|regole|direttive|indicazioni)\s+(?:che\s+(?:hai ricevuto|ti hanno dato|ti sono state "
+        r"date)|precedenti|di prima)[^\n.]{0,20}?\bnon\s+(?:valgono|contano|sono)\s+più\b|\blascia(?:te)?\s+perdere\s+"
+        r"(?:le\s+|tutte le\s+)?(?:istruzioni|regole|direttive)\s+(?:che|precedenti|di prima)", "istruz|regol|direttiv|"
+        "indicaz|lascia", floor=0.05),
+    *_ml_framed("pl_s5", "ignore_previous", 0.9,
+        r"\b(?:olej|oleć|zignoruj\w*|zapomnij\w*|pomiń)\b[^\n.]{0,15}?\b(?:te\s+|swoje\s+|wszystkie\s+|poprzednie\s+)+"
+        r"(?:instrukcje|zasady|reguły|polecenia|wytyczne)\b", "olej|oleć|zignor|zapomn|pomiń", floor=0.05),
+)
+
+SIGNATURES: tuple[Signature, ...] = _EN + _EN_MORE + _ML + _ML_MORE + _EN_S4 + _S5 + _S5_MORE + _ML_S5
 
 # Matched only against the ``despaced`` view, where letters spelled out one by one (``i g n o r e  a l l``) have
 # been joined and every separator dropped: word boundaries are gone, so these are plain substrings.
