@@ -49,7 +49,7 @@ RETIRED = {"heldout.jsonl": "retired_v1", "heldout_v2.jsonl": "retired_v2", "hel
 # train5_a = subtle English injections, train5_b = hard benign, train5_c = 26 languages, both labels)
 TRAIN_FILES = ("dev.jsonl", *RETIRED, "train_external.jsonl", "train_s4.jsonl")
 SEED = 20251124
-C = 32.0  # session 4: by source C 32 was level with or 1-3 points above C 16 on every held-out group (16 before)
+C = 32.0  # session 5: by source C 32 was level with or 1-3 points above C 16 on every held-out group (16 before)
 FOLDS = 5
 TARGET_FPR = 0.005
 BENIGN_WEIGHT = 1.0
