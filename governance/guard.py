@@ -32,6 +32,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any, Literal
 
 from governance.injection.scanner import FLAG_THRESHOLD, Analysis, analyse, analyse_many
@@ -149,20 +150,10 @@ def scan_jsonl(lines: Iterable[str], *, max_chars: int = UNTRUSTED_MAX_CHARS,
     if workers > 1 and batch > 1 and _can_fork():
         yield from _scan_jsonl_parallel(iter(lines), max_chars=max_chars, batch=batch, workers=workers)
         return
-    pending: list[tuple[int, str | dict[str, Any]]] = []   # (line number, text to scan or a ready verdict)
-
-    def flush() -> Iterator[dict[str, Any]]:
-        texts = [item for _, item in pending if isinstance(item, str)]
-        verdicts = iter(scan_many(texts, max_chars=max_chars, allow_empty=True)) if texts else iter(())
-        for _, item in pending:
-            yield verdict_json(next(verdicts)) if isinstance(item, str) else item
-        pending.clear()
-
-    for n, line in enumerate(lines, start=1):
-        pending.append((n, _parse_line(n, line)))
-        if len(pending) >= max(1, batch):
-            yield from flush()
-    yield from flush()
+    lines, size, first = iter(lines), max(1, batch), 1
+    while chunk := list(islice(lines, size)):
+        yield from _scan_lines(first, chunk, max_chars)
+        first += len(chunk)
 
 
 def _scan_lines(first: int, lines: list[str], max_chars: int) -> list[dict[str, Any]]:
@@ -186,7 +177,6 @@ def _scan_jsonl_parallel(lines: Iterator[str], *, max_chars: int, batch: int,
     database, classifier weights), so every child starts with it in memory instead of loading it again; batches
     go out in input order, at most ``2 * workers`` in flight, and come back in the same order."""
     from collections import deque
-    from itertools import islice
     from multiprocessing import get_context
 
     first_batch = list(islice(lines, batch))

@@ -4,8 +4,9 @@ Scoring is a noisy-OR over *distinct* signatures (``1 - prod(1 - weight)``), so 
 text on its own and two ambiguous ones together do. Two structural signals add weight because they are what
 disguise looks like, not what customers write: invisible characters *inside* words, and words mixing Latin with
 Cyrillic/Greek look-alikes. Text hidden where no view looks is read too (``hidden_texts``): ASCII carried by
-invisible Unicode tag characters (flagged on its own: ``tag_characters``) and lines written backwards. A signature found only after undoing an obfuscation adds the ``hidden`` signal too:
-someone went to the trouble of hiding it.
+invisible Unicode tag characters (flagged on its own: ``tag_characters``) and lines written backwards. A
+signature found only after undoing an obfuscation adds the ``hidden`` signal too: someone went to the trouble of
+hiding it.
 
 The learned classifier (``classifier.py``) contributes one more signal when its weights file is present (the
 rules never depend on it): a probability at or above its calibrated threshold flags the text on its own
