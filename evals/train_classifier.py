@@ -47,7 +47,11 @@ RETIRED = {"heldout.jsonl": "retired_v1", "heldout_v2.jsonl": "retired_v2", "hel
            "heldout_v5.jsonl": "retired_v5"}
 # train_s4.jsonl: session 4's training texts, written by three writers who never saw the guard (``source``:
 # train5_a = subtle English injections, train5_b = hard benign, train5_c = 26 languages, both labels)
-TRAIN_FILES = ("dev.jsonl", *RETIRED, "train_external.jsonl", "train_s4.jsonl")
+# train_s6.jsonl: session 6's, from four more such writers (train6_short = short texts, subtle English,
+# obfuscated and 19 languages; train6_docs = tool outputs and documents with an injection buried inside, and
+# benign ones as busy; train7_subtle = English injections without trigger words, and benign texts in the same
+# voices; train7_long = long instruction-heavy documents, benign and with an injection buried inside)
+TRAIN_FILES = ("dev.jsonl", *RETIRED, "train_external.jsonl", "train_s4.jsonl", "train_s6.jsonl")
 SEED = 20251124
 C = 32.0  # session 5: by source C 32 was level with or 1-3 points above C 16 on every held-out group (16 before)
 FOLDS = 5
