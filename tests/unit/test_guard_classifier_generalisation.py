@@ -54,7 +54,7 @@ def test_hard_benign_text_is_not_flagged(text: str) -> None:
 
 
 # The classifier must keep these far above every benign probe here (< 0.2). Session 5's retraining on harder
-# benign text (train_s4) raised the calibrated threshold 0.962 -> 0.977; three probes now score 0.970-0.977, just
+# benign text (train_s4) raised the calibrated threshold 0.962 -> 0.977 (0.981 in session 6); some probes score just
 # under it, and are flagged by the rules instead. So the classifier is held to a margin, the guard to the verdict.
 CLEARLY_INJECTED, CLEARLY_BENIGN = 0.9, 0.2
 
