@@ -1094,7 +1094,7 @@ _AI_MAY = (r"\b(?:the\s+|your\s+|this\s+)?(?:ai|a\.i\.|assistant|ai assistant|bo
 # the words between the AI and the skipped check: no negation ("the bot must not change an address without
 # verification", "Der Assistent darf keine Erstattung ohne Freigabe auslösen")
 _NO_NEGATION_SPAN = (r"(?:(?!\b(?:not|never|no|nor|cannot|keine?[nmrs]?|nicht|nie|niemals|non|mai|nunca|jamais|pas|"
-                     r"geen|niet|nooit|inte|aldrig|nem|nunca|nie|ani)\b|n['’]t\b)[^\n.!?]){0,80}?")
+                     r"geen|niet|nooit|inte|aldrig|nem|ani)\b|n['’]t\b)[^\n.!?]){0,80}?")
 _S6: tuple[Signature, ...] = (
     *_framed("ai_may_skip_checks", "approval_bypass", 0.6, 0.3,
              rf"{_AI_MAY}{_NO_NEGATION_SPAN}{_SKIP_CHECKS}", "ai|a.i|assistant|bot|chatbot|agent|automated|virtual",
