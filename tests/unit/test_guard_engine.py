@@ -170,6 +170,7 @@ def test_every_current_signature_is_in_the_database() -> None:
     r"(?:ab){2,40}?", r"[^\n]{0,80}?end", r"(?>atomic)+", r"x++y", r"[а-я]+ы", r"(?s:a.b)", r"a.b", r"\d{2}[^0-9]",
     r"(?<=ab)cd", r"x(?<=x)y", r"(?:(?<=x)|(?<=yz))w", r"(?<=a)(?<=b)c", r"(?:(?<=q)|a)p", r"(?<![a-z])(?<=-)\bfoo",
     r"(?:(?<=')(?<!:')|(?<=said ))ignore\b",
+    r"to ?do(?:[^\n]|\n(?!\n)){0,40}?\bsend", r"a(?:x|\n(?!\n)|[bc]){2,6}y", r"a(?:.|\n(?!\n))*?z",
 ])
 def test_translation_is_a_superset(pattern: str) -> None:
     compiled = re.compile(pattern)
@@ -180,7 +181,8 @@ def test_translation_is_a_superset(pattern: str) -> None:
     samples = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(3000)]
     samples += ["ignore", "cannot ignore", "system: x", "foo", "abc", "xstructy", "word", "  x@",
                 "ab" * 30 + "end", "atomicatomic", "xxy", "яы", "a\nb", "a-b", "12a",
-                "abcd", "xy", "yzw", "xw", "qp", "ap", "-foo", "x-foo", "'ignore", ":'ignore", "he said ignore it"]
+                "abcd", "xy", "yzw", "xw", "qp", "ap", "-foo", "x-foo", "'ignore", ":'ignore", "he said ignore it",
+                "todo:\nsend", "to do x\nx send", "to do\n\nsend", "axb\ncy", "ab\n\ncy", "a\nz", "a\n\nz"]
     for text in samples:
         if compiled.search(text):
             assert engine.candidates(text) == {0}, (pattern, text)
@@ -322,3 +324,16 @@ def test_events_many_holds_every_event_of_each_text_alone() -> None:
         alone = engine.events(text)
         assert alone is not None and got is not None
         assert set(alone) <= set(got)
+
+
+def test_a_paragraph_bound_expression_does_not_run_on_into_the_next_texts_of_a_batch() -> None:
+    """``(?:[^\\n]|\\n(?!\\n)){0,40}`` is translated as "no blank line" (``hsengine._no_double``), not "anything",
+    so in a batch scan it ends at the blank line between two texts instead of reporting events in every later
+    one; the texts' own events are all there."""
+    engine = H.Engine([re.compile(r"\btodo\b(?:[^\n]|\n(?!\n)){0,40}?\bsend\b")], cache=None)
+    assert engine.fallback == frozenset()
+    texts = ["my todo list", "please send it", "todo\nsend", "todo\n\nsend", "send"]
+    batch = engine.events_many(texts)
+    assert [bool(got) for got in batch] == [False, False, True, False, False]
+    for text, got in zip(texts, batch, strict=True):
+        assert set(engine.events(text) or ()) <= set(got or ())
