@@ -337,3 +337,19 @@ def test_a_paragraph_bound_expression_does_not_run_on_into_the_next_texts_of_a_b
     assert [bool(got) for got in batch] == [False, False, True, False, False]
     for text, got in zip(texts, batch, strict=True):
         assert set(engine.events(text) or ()) <= set(got or ())
+
+
+def test_the_reversed_words_precheck_never_rules_out_a_reversed_text() -> None:
+    """``scanner._maybe_reversed`` (one scan for the rare reversed words) and ``_few_reversed`` (substrings) only
+    skip texts that ``_REVERSED_WORDS`` could not find ``REVERSED_MIN`` distinct words in."""
+    rng = random.Random(11)
+    words = [*S._REVERSED, "not", "for", "profile", "the", "x", "2"]
+    texts = [" ".join(rng.choice(words) for _ in range(rng.randint(0, 12))) for _ in range(2000)]
+    texts += [V.normalize(t).lower() for t in _corpus("heldout.jsonl") + _adversarial()[:100]]
+    texts += ["ot fo rof lla", "ot fo rof", "eht dna ruoy", "2eht_dna-ruoy.uoy", "lla lla lla lla"]
+    maybe = S._maybe_reversed(texts)
+    for text, may in zip(texts, maybe, strict=True):
+        full = len({m.group(0) for m in S._REVERSED_WORDS.finditer(text, 0, 20_000)}) >= S.REVERSED_MIN
+        if full:
+            assert may and not S._few_reversed(text), text
+    assert sum(maybe) < len(texts)
