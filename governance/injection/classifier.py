@@ -317,7 +317,8 @@ class Model:
 
 
 _CUT = re.compile("[.!?;:](?=[ \n])|[\n\u3002\uff01\uff1f\uff1b]")
-SMALL_CUTS = 4096  # up to this many code points, _cut_mask_small (a regex) beats numpy's ~15 array operations
+SMALL_CUTS = 512  # up to this many code points, _cut_mask_small (a regex) beats numpy's ~15 array operations
+                  # (~20 us: 5 us for 120 characters against 15, 54 us for 2,000 against 23)
 
 
 def _cut_mask_small(text: str) -> np.ndarray:
