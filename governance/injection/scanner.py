@@ -38,12 +38,12 @@ from governance.injection import hsengine as _hsengine
 from governance.injection.prefilter import Prefilter
 from governance.injection.signatures import INDEX, SQUASHED, AnchorIndex
 from governance.injection.views import (
-    NO_GATES,
     View,
     gates_many,
     has_invisible_inside_words,
     has_mixed_script_word,
     normalize_many,
+    plain_only,
     replace_surrogates,
     views,
 )
@@ -250,7 +250,7 @@ def _match_many_hs(texts: Sequence[str], plains: Sequence[str], sources: Sequenc
     for i, text in enumerate(texts):
         if gates is None:
             all_views.append(views(text, plain=plains[i], source=sources[i]))
-        elif gates[i] is NO_GATES:
+        elif plain_only(plains[i], gates[i]):
             all_views.append([View("plain", plains[i])])
         else:
             all_views.append(views(text, plain=plains[i], source=sources[i], gates=gates[i]))
