@@ -47,6 +47,7 @@ import time
 import unicodedata
 from bisect import bisect_left
 from collections.abc import Sequence
+from itertools import accumulate
 from pathlib import Path
 from re import _constants as _C  # type: ignore[attr-defined]  # the parse tree's opcodes
 from re import _parser as _P  # type: ignore[attr-defined]
@@ -437,34 +438,47 @@ class Engine:
         inside the joined bytes, and every match end is reported); a match reaching over the separator from the
         text before may add events (only ever more: each is confirmed by Python), and one ending in the
         separator belongs to no text. None for a text that is not UTF-8, as ``events``."""
+        found = self._batch_events(texts)
+        if found is None:
+            return [self.events(t) for t in texts]
+        return [found.get(k, []) for k in range(len(texts))]
+
+    def ids_many(self, texts: Sequence[str]) -> dict[int, set[int]] | None:
+        """The indices reported in each text of ``events_many`` that has any (by the text's position in
+        ``texts``; a text with none is left out), or None when some text is not UTF-8."""
+        found = self._batch_events(texts)
+        return None if found is None else {k: {i for i, _ in got} for k, got in found.items()}
+
+    def _batch_events(self, texts: Sequence[str]) -> dict[int, list[tuple[int, int]]] | None:
+        """``events_many``'s events of the texts that have any, by position in ``texts``; None if the batch is
+        not UTF-8. (Only texts with events get a list: most short texts have none.)"""
         sep = BATCH_SEPARATOR
         joined = sep + sep.join(texts)
         try:
             data = joined.encode("utf-8")
         except UnicodeEncodeError:
-            return [self.events(t) for t in texts]
-        out: list[list[tuple[int, int]] | None] = [[] for _ in texts]
+            return None
+        found: dict[int, list[tuple[int, int]]] = {}
         if self.database is None or not texts:
-            return out
+            return found
         hits: list[tuple[int, int]] = []
         self.database.scan(data, match_event_handler=_on_event, context=hits, scratch=self._scratch())
         if not hits:
-            return out
+            return found
         lengths = [len(t) for t in texts] if joined.isascii() else [len(t.encode("utf-8")) for t in texts]
-        starts = [0] * len(texts)   # starts[k]: where text k begins in the joined bytes
-        pos = len(sep)
-        for k, n in enumerate(lengths):
-            starts[k] = pos
-            pos += n + len(sep)
+        # starts[k]: where text k begins in the joined bytes
+        starts = list(accumulate([n + len(sep) for n in lengths[:-1]], initial=len(sep)))
         for sid, end in hits:
             k = bisect_left(starts, end) - 1   # the last text starting before the end
             if k >= 0:
                 rel = end - starts[k]
                 if rel <= lengths[k]:
-                    got = out[k]
-                    assert got is not None
-                    got.append((sid, rel))
-        return out
+                    got = found.get(k)
+                    if got is None:
+                        found[k] = [(sid, rel)]
+                    else:
+                        got.append((sid, rel))
+        return found
 
     def candidates(self, text: str) -> set[int] | None:
         """Indices (without ``fallback``) of the regexes that may match ``text``; None as for ``events``."""

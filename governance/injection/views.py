@@ -187,17 +187,16 @@ def gates_many(plains: Sequence[str], sources: Sequence[str]) -> list[Gates] | N
     gate it could not take, or a text it cannot read)."""
     if not _hsengine.enabled():
         return None
-    engines = _gate_engines()
-    found: list[list[set[int]]] = [[set(), set()] for _ in plains]
-    for side, (engine, texts) in enumerate(zip(engines, (plains, sources), strict=True)):
-        if engine is None or engine.fallback:
-            return None
-        for i, events in enumerate(engine.events_many(texts)):
-            if events is None:
-                return None
-            if events:
-                found[i][side].update(g for g, _ in events)
-    return [(frozenset(a), frozenset(b)) if a or b else NO_GATES for a, b in found]
+    engine_plain, engine_source = _gate_engines()
+    if engine_plain is None or engine_source is None or engine_plain.fallback or engine_source.fallback:
+        return None
+    on_plain, on_source = engine_plain.ids_many(plains), engine_source.ids_many(sources)
+    if on_plain is None or on_source is None:
+        return None
+    out = [NO_GATES] * len(plains)   # (only the texts with an event get sets: most short texts have none)
+    for i in on_plain.keys() | on_source.keys():
+        out[i] = (frozenset(on_plain.get(i, ())), frozenset(on_source.get(i, ())))
+    return out
 
 
 _LEET_GATE_ONLY: Gates = (frozenset({0}), frozenset())
