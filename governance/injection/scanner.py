@@ -246,23 +246,35 @@ def _match_many_hs(texts: Sequence[str], plains: Sequence[str], sources: Sequenc
     of every text is scanned for the signatures in one pass over the batch (``Engine.events_many``), and a
     text whose views have no event at all has no finding (unless Hyperscan left some signature out)."""
     gates = gates_many(plains, sources)
-    all_views: list[list[View]] = []
+    all_views: list[list[View] | None] = []     # None: the plain view alone (most texts; no View made for it)
     for i, text in enumerate(texts):
         if gates is None:
             all_views.append(views(text, plain=plains[i], source=sources[i]))
         elif plain_only(plains[i], gates[i]):
-            all_views.append([View("plain", plains[i])])
+            all_views.append(None)
         else:
             all_views.append(views(text, plain=plains[i], source=sources[i], gates=gates[i]))
-    flat = [v.text for vs in all_views for v in vs if not v.kind.endswith("despaced")]
+    flat: list[str] = []
+    for plain, vs in zip(plains, all_views, strict=True):
+        if vs is None:
+            flat.append(plain)
+        else:
+            flat.extend(v.text for v in vs if not v.kind.endswith("despaced"))
     events = iter(hs.events_many(flat))
     out: list[list[Finding]] = []
-    for vs in all_views:
-        per_view = [None if v.kind.endswith("despaced") else next(events) for v in vs]
-        if len(vs) == 1 and per_view[0] == [] and not hs.fallback:
-            out.append([])
+    for plain, vs in zip(plains, all_views, strict=True):
+        if vs is None:
+            got = next(events)
+            if got == [] and not hs.fallback:   # (a text whose one view has no event has no finding)
+                out.append([])
+                continue
+            vs, per_view = [View("plain", plain)], [got]
         else:
-            out.append(_match_views_hs(vs, hs, per_view))
+            per_view = [None if v.kind.endswith("despaced") else next(events) for v in vs]
+            if len(vs) == 1 and per_view[0] == [] and not hs.fallback:
+                out.append([])
+                continue
+        out.append(_match_views_hs(vs, hs, per_view))
     return out
 
 
@@ -500,11 +512,19 @@ assert len(_REVERSED_COMMON) < REVERSED_MIN
 _REVERSED_RARE = tuple(re.compile(re.escape(w)) for w in _REVERSED if w not in _REVERSED_COMMON)
 
 
+_REVERSED_ENGINE: list[_hsengine.Engine | None] = []
+REVERSED_SCAN_MIN = 8   # fewer texts: ``_few_reversed`` on each costs less than the scan's fixed cost
+
+
 def _maybe_reversed(lowered: Sequence[str]) -> list[bool]:
     """For each (normalised, lower-cased) text: False when it certainly has fewer than ``REVERSED_MIN``
     reversed words, because it holds none of the rare ones (one Hyperscan scan of the batch, ~0.1 us a text,
     instead of ``_few_reversed``'s ~3 us); True when it may have more (or without Hyperscan)."""
-    engine = _hsengine.engine(_REVERSED_RARE)
+    if len(lowered) < REVERSED_SCAN_MIN or not _hsengine.enabled():
+        return [True] * len(lowered)
+    if not _REVERSED_ENGINE:
+        _REVERSED_ENGINE.append(_hsengine.engine(_REVERSED_RARE))
+    engine = _REVERSED_ENGINE[0]
     if engine is None or engine.fallback:
         return [True] * len(lowered)
     return [events is None or bool(events) for events in engine.events_many(lowered)]
