@@ -513,14 +513,14 @@ _REVERSED_RARE = tuple(re.compile(re.escape(w)) for w in _REVERSED if w not in _
 
 
 _REVERSED_ENGINE: list[_hsengine.Engine | None] = []
-REVERSED_SCAN_MIN = 8   # fewer texts: ``_few_reversed`` on each costs less than the scan's fixed cost
+REVERSED_SCAN_MIN = 1000   # fewer characters in all: ``_few_reversed`` costs less than the scan's fixed cost
 
 
 def _maybe_reversed(lowered: Sequence[str]) -> list[bool]:
     """For each (normalised, lower-cased) text: False when it certainly has fewer than ``REVERSED_MIN``
     reversed words, because it holds none of the rare ones (one Hyperscan scan of the batch, ~0.1 us a text,
     instead of ``_few_reversed``'s ~3 us); True when it may have more (or without Hyperscan)."""
-    if len(lowered) < REVERSED_SCAN_MIN or not _hsengine.enabled():
+    if sum(map(len, lowered)) < REVERSED_SCAN_MIN or not _hsengine.enabled():
         return [True] * len(lowered)
     if not _REVERSED_ENGINE:
         _REVERSED_ENGINE.append(_hsengine.engine(_REVERSED_RARE))
