@@ -263,21 +263,29 @@ class Model:
         # An n-gram that runs past the end of its own text does not exist (as in a text scored alone; the
         # last text's tail is already -1). Those are the n-grams starting at the last n - 1 positions of each
         # text, so only they are touched (the positions ``end - d``, ``d`` = 1 .. longest - 1, that lie in the
-        # text): a few per text instead of a comparison over the whole batch per n.
-        dist = np.arange(1, max(NGRAMS), dtype=np.int64)
-        tail = (ends_of[:, None] - dist).ravel()
-        inside = tail >= np.repeat(starts_of, len(dist))
-        tail_dist = np.tile(dist, len(texts))[inside]
-        tail = tail[inside]
-        if len(texts) > 1:
+        # text): a few per text instead of a comparison over the whole batch per n. ``c``, the number of
+        # n-grams starting at each position, is then all of them but there: the n with n <= d.
+        if self.words:
+            if owner_end is not None:
+                position = np.arange(total_len)
+                for k, n in enumerate(NGRAMS):
+                    b[k, position + n > owner_end] = -1
+            c = (b >= 0).sum(axis=0)
+        elif len(texts) == 1:
+            c = np.full(total_len, len(NGRAMS), dtype=np.int64)
+            for d in range(1, min(max(NGRAMS), total_len + 1)):
+                c[total_len - d] = _NGRAMS_WITHIN[d]
+        else:
+            dist = np.arange(1, max(NGRAMS), dtype=np.int64)
+            tail = (ends_of[:, None] - dist).ravel()
+            inside = tail >= np.repeat(starts_of, len(dist))
+            tail_dist = np.tile(dist, len(texts))[inside]
+            tail = tail[inside]
             for k, n in enumerate(NGRAMS):
                 b[k, tail[tail_dist < n]] = -1
-        w = self._coef_fixed[b].sum(axis=0)   # int64: exact, so the sum does not depend on the batch
-        if self.words:
-            c = (b >= 0).sum(axis=0)
-        else:   # n-grams starting at each position: all of them, but in each text's tail (d < n: none of n)
             c = np.full(total_len, len(NGRAMS), dtype=np.int64)
-            c[tail] = (tail_dist[:, None] >= np.array(NGRAMS)).sum(axis=1)
+            c[tail] = np.array(_NGRAMS_WITHIN)[tail_dist]
+        w = self._coef_fixed[b].sum(axis=0)   # int64: exact, so the sum does not depend on the batch
         cw = np.zeros(total_len + 1, dtype=np.int64)
         np.cumsum(w, out=cw[1:])
         cc = np.zeros(total_len + 1, dtype=np.int64)
@@ -357,7 +365,8 @@ def _cut_mask(cp: np.ndarray) -> np.ndarray:
     return mask
 
 
-FIXED_ONE = float(1 << 32)  # weights as int64 multiples of 2**-32: window sums exact in any order
+FIXED_ONE = float(1 << 32)
+_NGRAMS_WITHIN = tuple(sum(n <= d for n in NGRAMS) for d in range(max(NGRAMS) + 1))  # [d]: n-grams of <= d chars  # weights as int64 multiples of 2**-32: window sums exact in any order
 
 
 _lock = threading.Lock()
