@@ -308,8 +308,9 @@ def normalize_many(texts: Sequence[str]) -> tuple[list[str], list[str]]:
     invisible strip, which ASCII text never needs). The same strings as one by one: NFKC, the invisible mask,
     surrogate replacement and the whitespace steps are all local and none crosses or makes a NUL; a batch
     with a text holding NUL itself is done one by one."""
-    if len(texts) < 2:
-        return [normalize(t) for t in texts], [folded(t) for t in texts]
+    if len(texts) < 2:   # (one text: ``normalize`` from its ``folded``, computed once)
+        folds_one = [folded(t) for t in texts]
+        return [_newlines(collapse_spaces(f)).strip() for f in folds_one], folds_one
     narrow = [i for i, t in enumerate(texts) if t.isascii()]
     wide = [i for i, t in enumerate(texts) if not t.isascii()] if len(narrow) < len(texts) else []
     norms: list[str] = [""] * len(texts)
