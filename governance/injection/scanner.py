@@ -319,6 +319,21 @@ def _match_views(vs: list[View], ti: int, where: dict[tuple[int, int], tuple[int
     return list(found.values())
 
 
+_SIG_IDS = [sig.id for sig in INDEX.signatures]
+_SIG_SEARCH = [sig.pattern.search for sig in INDEX.signatures]   # ``Signature.search`` without its wrapper
+_FINDINGS: dict[tuple[int, str], Finding] = {}
+
+
+def _finding(i: int, kind: str) -> Finding:
+    """The finding of signature ``i`` in a view of this kind: one shared object per pair (findings are
+    frozen; the pairs are bounded by the signatures times the view kinds, a few hundred in practice)."""
+    got = _FINDINGS.get((i, kind))
+    if got is None:
+        sig = INDEX.signatures[i]
+        got = _FINDINGS.setdefault((i, kind), Finding(sig.id, sig.family, sig.weight, kind))
+    return got
+
+
 def _match_views_hs(vs: list[View], hs: _hsengine.Engine,
                     scanned: Sequence[list[tuple[int, int]] | None] | None = None) -> list[Finding]:
     """``_match_views`` with Hyperscan as the prefilter. Each view is scanned once; a view with no match event
@@ -332,11 +347,10 @@ def _match_views_hs(vs: list[View], hs: _hsengine.Engine,
     always = hs.fallback
 
     def confirm(chunk: str, ids: set[int], kind: str) -> None:
-        sigs = INDEX.signatures
         for i in sorted(always.union(ids)) if always else sorted(ids):
-            sig = sigs[i]
-            if sig.id not in found and ANCHOR_TESTS[i](chunk) and sig.search(chunk):
-                found[sig.id] = Finding(sig.id, sig.family, sig.weight, kind)
+            sid = _SIG_IDS[i]
+            if sid not in found and ANCHOR_TESTS[i](chunk) and _SIG_SEARCH[i](chunk) is not None:
+                found[sid] = _finding(i, kind)
 
     for vi, view in enumerate(vs):
         text = view.text
