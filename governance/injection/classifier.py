@@ -110,18 +110,26 @@ def _char_rows(cp: np.ndarray, bits: int) -> np.ndarray:
     length = len(cp)
     out = np.full((len(NGRAMS), length), -1, dtype=np.int64)
     shift = np.uint64(64 - bits)
-    # uint64 *arrays* wrap silently (only numpy scalar arithmetic warns), so no errstate context is needed
+    # uint64 *arrays* wrap silently (only numpy scalar arithmetic warns), so no errstate context is needed.
+    # In place, in two buffers (h, and mixed): the same integers as ``h = h[:-1] * _P + cp[n:]`` and
+    # ``((h + mix) * _FIB) >> shift``, without a new array per step (~30% of this function on a batch).
     h = cp.copy()
+    mixed = np.empty(length, dtype=np.uint64)
     n = 1
     for k, target in enumerate(NGRAMS):
         while n < target:
-            h = h[:-1] * _P + cp[n:]
+            h = h[:-1]
+            h *= _P
+            h += cp[n:]
             n += 1
         if len(h) == 0:
             break
         # mix the length in so that a 2-gram and a 3-gram never share a hash by construction
-        mixed = (h + _LENGTH_MIX[target]) * _FIB
-        out[k, : len(h)] = (mixed >> shift).astype(np.int64)
+        m = mixed[: len(h)]
+        np.add(h, _LENGTH_MIX[target], out=m)
+        m *= _FIB
+        m >>= shift
+        out[k, : len(h)] = m.view(np.int64)   # < 2**bits: the same value as signed
     return out
 
 
@@ -250,16 +258,34 @@ class Model:
         joined = "".join(padded)
         cp = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
         total_len = len(cp)
-        owner_end = np.repeat(ends_of, lengths) if len(texts) > 1 else None
+        owner_end = np.repeat(ends_of, lengths) if len(texts) > 1 and self.words else None
         b = bucket_matrix_from(cp, self.bits, self.words, owner_end)
-        # an n-gram that runs past the end of its own text does not exist (as in a text scored alone; the
-        # last text's tail is already -1)
-        if owner_end is not None:
-            position = np.arange(total_len)
+        # An n-gram that runs past the end of its own text does not exist (as in a text scored alone; the
+        # last text's tail is already -1). Those are the n-grams starting at the last n - 1 positions of each
+        # text, so only they are touched (the positions ``end - d``, ``d`` = 1 .. longest - 1, that lie in the
+        # text): a few per text instead of a comparison over the whole batch per n. ``c``, the number of
+        # n-grams starting at each position, is then all of them but there: the n with n <= d.
+        if self.words:
+            if owner_end is not None:
+                position = np.arange(total_len)
+                for k, n in enumerate(NGRAMS):
+                    b[k, position + n > owner_end] = -1
+            c = (b >= 0).sum(axis=0)
+        elif len(texts) == 1:
+            c = np.full(total_len, len(NGRAMS), dtype=np.int64)
+            for d in range(1, min(max(NGRAMS), total_len + 1)):
+                c[total_len - d] = _NGRAMS_WITHIN[d]
+        else:
+            dist = np.arange(1, max(NGRAMS), dtype=np.int64)
+            tail = (ends_of[:, None] - dist).ravel()
+            inside = tail >= np.repeat(starts_of, len(dist))
+            tail_dist = np.tile(dist, len(texts))[inside]
+            tail = tail[inside]
             for k, n in enumerate(NGRAMS):
-                b[k, position + n > owner_end] = -1
+                b[k, tail[tail_dist < n]] = -1
+            c = np.full(total_len, len(NGRAMS), dtype=np.int64)
+            c[tail] = np.array(_NGRAMS_WITHIN)[tail_dist]
         w = self._coef_fixed[b].sum(axis=0)   # int64: exact, so the sum does not depend on the batch
-        c = (b >= 0).sum(axis=0)
         cw = np.zeros(total_len + 1, dtype=np.int64)
         np.cumsum(w, out=cw[1:])
         cc = np.zeros(total_len + 1, dtype=np.int64)
@@ -317,7 +343,8 @@ class Model:
 
 
 _CUT = re.compile("[.!?;:](?=[ \n])|[\n\u3002\uff01\uff1f\uff1b]")
-SMALL_CUTS = 4096  # up to this many code points, _cut_mask_small (a regex) beats numpy's ~15 array operations
+SMALL_CUTS = 512  # up to this many code points, _cut_mask_small (a regex) beats numpy's ~15 array operations
+                  # (~20 us: 5 us for 120 characters against 15, 54 us for 2,000 against 23)
 
 
 def _cut_mask_small(text: str) -> np.ndarray:
@@ -338,7 +365,8 @@ def _cut_mask(cp: np.ndarray) -> np.ndarray:
     return mask
 
 
-FIXED_ONE = float(1 << 32)  # weights as int64 multiples of 2**-32: window sums exact in any order
+FIXED_ONE = float(1 << 32)
+_NGRAMS_WITHIN = tuple(sum(n <= d for n in NGRAMS) for d in range(max(NGRAMS) + 1))  # [d]: n-grams of <= d chars  # weights as int64 multiples of 2**-32: window sums exact in any order
 
 
 _lock = threading.Lock()

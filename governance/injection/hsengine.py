@@ -47,6 +47,7 @@ import time
 import unicodedata
 from bisect import bisect_left
 from collections.abc import Sequence
+from itertools import accumulate
 from pathlib import Path
 from re import _constants as _C  # type: ignore[attr-defined]  # the parse tree's opcodes
 from re import _parser as _P  # type: ignore[attr-defined]
@@ -237,6 +238,9 @@ def _node(op: Any, av: Any, flags: int, bounded: int, start: bool = False) -> st
         return "(?:" + "|".join(_seq(alt, flags, bounded, start) for alt in av[1]) + ")"
     if op in _REPEATS:
         lo, hi, body = av
+        paragraph = _no_double(body, flags)
+        if paragraph is not None:
+            return paragraph
         inner = _seq(body, flags, bounded)
         if not inner:
             return ""
@@ -245,6 +249,35 @@ def _node(op: Any, av: Any, flags: int, bounded: int, start: bool = False) -> st
         bound = f"{{{lo},}}" if hi == _C.MAXREPEAT or hi > bounded else f"{{{lo},{hi}}}"
         return f"(?:{inner}){bound}"
     raise Untranslatable(f"construct {op}")
+
+
+def _no_double(body: Any, flags: int) -> str | None:
+    """A repeat of single characters and of ``c(?!c)`` (``(?:[^\\n]|\\n(?!\\n)){0,40}``: "within one paragraph",
+    a line break but never two in a row) as ``(?:c?K)*c?``, K the other characters: every string the repeat
+    matches is one of those (each c it takes is followed by something other than c, and K holds no c), bounds
+    aside. Dropping the lookahead instead made it "any character, any number of times", which never ends: in a
+    batch scan (``Engine.events_many``) it ran from one text into all the next ones (~half of all events, and
+    the slowest expression of the database). None for any other repeat."""
+    if len(body) != 1 or body[0][0] is not _C.BRANCH:
+        return None
+    c: int | None = None
+    chars: Ranges = []
+    for alt in body[0][1][1]:
+        if (len(alt) == 2 and alt[0][0] is _C.LITERAL and alt[1][0] is _C.ASSERT_NOT and alt[1][1][0] == 1
+                and list(alt[1][1][1]) == [(_C.LITERAL, alt[0][1])] and c in (None, alt[0][1])):
+            c = alt[0][1]
+        elif len(alt) == 1 and alt[0][0] in (_C.LITERAL, _C.NOT_LITERAL, _C.IN, _C.ANY):
+            op, av = alt[0]
+            chars.extend([(av, av)] if op is _C.LITERAL else _complement([(av, av)]) if op is _C.NOT_LITERAL
+                         else _in(av, flags) if op is _C.IN
+                         else [(0, MAX_CODEPOINT)] if flags & re.DOTALL else _complement([(10, 10)]))
+        else:
+            return None
+    if c is None or not chars or any(lo <= c <= hi for lo, hi in _union(chars)):
+        return None
+    if _SURROGATES[0] <= c <= _SURROGATES[1]:
+        raise Untranslatable("surrogate literal")
+    return f"(?:(?:{_char(c)}){{0,1}}{_class(chars)}){{0,}}(?:{_char(c)}){{0,1}}"
 
 
 def _in(items: Any, flags: int) -> Ranges:
@@ -269,6 +302,12 @@ def _in(items: Any, flags: int) -> Ranges:
 def available() -> bool:
     """Whether the ``hyperscan`` package imported (the pure-Python path is used otherwise)."""
     return _hs is not None
+
+
+# Between the texts of a batch scan: a line break (the gates in ``views.py`` rely on every text following one),
+# and two of them, because "within one paragraph" (``_no_double``) ends at a blank line: a paragraph-bound
+# expression begun in one text then cannot run on into the next ones.
+BATCH_SEPARATOR = "\n\n"
 
 
 def _on_event(sid: int, _start: int, end: int, _flags: int, hits: list[tuple[int, int]]) -> None:
@@ -393,39 +432,53 @@ class Engine:
         return hits
 
     def events_many(self, texts: Sequence[str]) -> list[list[tuple[int, int]] | None]:
-        """``events`` of each text, from one scan of them all, each after a line break (one C call for a batch
-        of short texts instead of one per text). Offsets are relative to each text. Every event of a text alone
-        is an event of it here (the translations have no assertions, so a match inside it is a match inside
-        the joined bytes, and every match end is reported); a match reaching over a line break from the text
-        before may add events (only ever more: each is confirmed by Python), and one ending on a line break
-        belongs to no text. None for a text that is not UTF-8, as ``events``."""
-        joined = "\n" + "\n".join(texts)
+        """``events`` of each text, from one scan of them all, each after ``BATCH_SEPARATOR`` (one C call for a
+        batch of short texts instead of one per text). Offsets are relative to each text. Every event of a text
+        alone is an event of it here (the translations have no assertions, so a match inside it is a match
+        inside the joined bytes, and every match end is reported); a match reaching over the separator from the
+        text before may add events (only ever more: each is confirmed by Python), and one ending in the
+        separator belongs to no text. None for a text that is not UTF-8, as ``events``."""
+        found = self._batch_events(texts)
+        if found is None:
+            return [self.events(t) for t in texts]
+        return [found.get(k, []) for k in range(len(texts))]
+
+    def ids_many(self, texts: Sequence[str]) -> dict[int, set[int]] | None:
+        """The indices reported in each text of ``events_many`` that has any (by the text's position in
+        ``texts``; a text with none is left out), or None when some text is not UTF-8."""
+        found = self._batch_events(texts)
+        return None if found is None else {k: {i for i, _ in got} for k, got in found.items()}
+
+    def _batch_events(self, texts: Sequence[str]) -> dict[int, list[tuple[int, int]]] | None:
+        """``events_many``'s events of the texts that have any, by position in ``texts``; None if the batch is
+        not UTF-8. (Only texts with events get a list: most short texts have none.)"""
+        sep = BATCH_SEPARATOR
+        joined = sep + sep.join(texts)
         try:
             data = joined.encode("utf-8")
         except UnicodeEncodeError:
-            return [self.events(t) for t in texts]
-        out: list[list[tuple[int, int]] | None] = [[] for _ in texts]
+            return None
+        found: dict[int, list[tuple[int, int]]] = {}
         if self.database is None or not texts:
-            return out
+            return found
         hits: list[tuple[int, int]] = []
         self.database.scan(data, match_event_handler=_on_event, context=hits, scratch=self._scratch())
         if not hits:
-            return out
+            return found
         lengths = [len(t) for t in texts] if joined.isascii() else [len(t.encode("utf-8")) for t in texts]
-        starts = [0] * len(texts)   # starts[k]: where text k begins in the joined bytes
-        pos = 1
-        for k, n in enumerate(lengths):
-            starts[k] = pos
-            pos += n + 1
+        # starts[k]: where text k begins in the joined bytes
+        starts = list(accumulate([n + len(sep) for n in lengths[:-1]], initial=len(sep)))
         for sid, end in hits:
             k = bisect_left(starts, end) - 1   # the last text starting before the end
             if k >= 0:
                 rel = end - starts[k]
                 if rel <= lengths[k]:
-                    got = out[k]
-                    assert got is not None
-                    got.append((sid, rel))
-        return out
+                    got = found.get(k)
+                    if got is None:
+                        found[k] = [(sid, rel)]
+                    else:
+                        got.append((sid, rel))
+        return found
 
     def candidates(self, text: str) -> set[int] | None:
         """Indices (without ``fallback``) of the regexes that may match ``text``; None as for ``events``."""
@@ -433,7 +486,7 @@ class Engine:
         return None if hits is None else {i for i, _ in hits}
 
 
-TRANSLATION = 3  # bump when ``translate`` changes: cached databases of an older translation are not read
+TRANSLATION = 4  # bump when ``translate`` changes: cached databases of an older translation are not read
 
 
 def _cache_key(patterns: Sequence[re.Pattern[str]], flags: int, bounded: int = MAX_BOUNDED) -> str:

@@ -38,12 +38,12 @@ from governance.injection import hsengine as _hsengine
 from governance.injection.prefilter import Prefilter
 from governance.injection.signatures import INDEX, SQUASHED, AnchorIndex
 from governance.injection.views import (
-    NO_GATES,
     View,
     gates_many,
     has_invisible_inside_words,
     has_mixed_script_word,
     normalize_many,
+    plain_only,
     replace_surrogates,
     views,
 )
@@ -246,23 +246,35 @@ def _match_many_hs(texts: Sequence[str], plains: Sequence[str], sources: Sequenc
     of every text is scanned for the signatures in one pass over the batch (``Engine.events_many``), and a
     text whose views have no event at all has no finding (unless Hyperscan left some signature out)."""
     gates = gates_many(plains, sources)
-    all_views: list[list[View]] = []
+    all_views: list[list[View] | None] = []     # None: the plain view alone (most texts; no View made for it)
     for i, text in enumerate(texts):
         if gates is None:
             all_views.append(views(text, plain=plains[i], source=sources[i]))
-        elif gates[i] is NO_GATES:
-            all_views.append([View("plain", plains[i])])
+        elif plain_only(plains[i], gates[i]):
+            all_views.append(None)
         else:
             all_views.append(views(text, plain=plains[i], source=sources[i], gates=gates[i]))
-    flat = [v.text for vs in all_views for v in vs if not v.kind.endswith("despaced")]
+    flat: list[str] = []
+    for plain, vs in zip(plains, all_views, strict=True):
+        if vs is None:
+            flat.append(plain)
+        else:
+            flat.extend(v.text for v in vs if not v.kind.endswith("despaced"))
     events = iter(hs.events_many(flat))
     out: list[list[Finding]] = []
-    for vs in all_views:
-        per_view = [None if v.kind.endswith("despaced") else next(events) for v in vs]
-        if len(vs) == 1 and per_view[0] == [] and not hs.fallback:
-            out.append([])
+    for plain, vs in zip(plains, all_views, strict=True):
+        if vs is None:
+            got = next(events)
+            if got == [] and not hs.fallback:   # (a text whose one view has no event has no finding)
+                out.append([])
+                continue
+            vs, per_view = [View("plain", plain)], [got]
         else:
-            out.append(_match_views_hs(vs, hs, per_view))
+            per_view = [None if v.kind.endswith("despaced") else next(events) for v in vs]
+            if len(vs) == 1 and per_view[0] == [] and not hs.fallback:
+                out.append([])
+                continue
+        out.append(_match_views_hs(vs, hs, per_view))
     return out
 
 
@@ -307,6 +319,21 @@ def _match_views(vs: list[View], ti: int, where: dict[tuple[int, int], tuple[int
     return list(found.values())
 
 
+_SIG_IDS = [sig.id for sig in INDEX.signatures]
+_SIG_SEARCH = [sig.pattern.search for sig in INDEX.signatures]   # ``Signature.search`` without its wrapper
+_FINDINGS: dict[tuple[int, str], Finding] = {}
+
+
+def _finding(i: int, kind: str) -> Finding:
+    """The finding of signature ``i`` in a view of this kind: one shared object per pair (findings are
+    frozen; the pairs are bounded by the signatures times the view kinds, a few hundred in practice)."""
+    got = _FINDINGS.get((i, kind))
+    if got is None:
+        sig = INDEX.signatures[i]
+        got = _FINDINGS.setdefault((i, kind), Finding(sig.id, sig.family, sig.weight, kind))
+    return got
+
+
 def _match_views_hs(vs: list[View], hs: _hsengine.Engine,
                     scanned: Sequence[list[tuple[int, int]] | None] | None = None) -> list[Finding]:
     """``_match_views`` with Hyperscan as the prefilter. Each view is scanned once; a view with no match event
@@ -320,11 +347,10 @@ def _match_views_hs(vs: list[View], hs: _hsengine.Engine,
     always = hs.fallback
 
     def confirm(chunk: str, ids: set[int], kind: str) -> None:
-        sigs = INDEX.signatures
         for i in sorted(always.union(ids)) if always else sorted(ids):
-            sig = sigs[i]
-            if sig.id not in found and ANCHOR_TESTS[i](chunk) and sig.search(chunk):
-                found[sig.id] = Finding(sig.id, sig.family, sig.weight, kind)
+            sid = _SIG_IDS[i]
+            if sid not in found and ANCHOR_TESTS[i](chunk) and _SIG_SEARCH[i](chunk) is not None:
+                found[sid] = _finding(i, kind)
 
     for vi, view in enumerate(vs):
         text = view.text
@@ -471,23 +497,68 @@ def _match_signatures_slow(text: str, index: AnchorIndex) -> list[Finding]:
     return list(found.values())
 
 
+_TAG_CHAR = re.compile("[\U000E0020-\U000E007E]")
 _TAG_RUN = re.compile("(?<![\U0001F3F4\U000E0020-\U000E007E])[\U000E0020-\U000E007E]{4,}")   # not a subdivision flag's tag letters
-_REVERSED_WORDS = re.compile(r"(?<![^\W\d_])(?:eht|dna|ruoy|uoy|siht|taht|htiw|rof|lla|snoitcurtsni|erongi|dnes|"
-                             r"dnufer|liame|ot|fo|esaelp|redro|tekcit|remotsuc|lanigiro|metsys)(?![^\W\d_])")  # none an English word
+_REVERSED = ("eht", "dna", "ruoy", "uoy", "siht", "taht", "htiw", "rof", "lla", "snoitcurtsni", "erongi", "dnes",
+             "dnufer", "liame", "ot", "fo", "esaelp", "redro", "tekcit", "remotsuc", "lanigiro", "metsys")  # none an English word
+_REVERSED_WORDS = re.compile(r"(?<![^\W\d_])(?:" + "|".join(_REVERSED) + r")(?![^\W\d_])")
 REVERSED_MIN = 4   # distinct reversed English function words before a text is also read backwards
 
 
-def hidden_texts(window: str, norm: str) -> list[tuple[str, str]]:
+def _few_reversed(lowered: str) -> bool:
+    """Fewer than ``REVERSED_MIN`` of the reversed words occur in ``lowered`` even as substrings, so
+    ``_REVERSED_WORDS`` (whole words only) cannot find that many: ~1 us of ``in`` tests instead of ~6 us of a
+    regex that tries its lookbehind at every position. Most texts stop here."""
+    found = 0
+    for word in _REVERSED:
+        if word in lowered:
+            found += 1
+            if found >= REVERSED_MIN:
+                return False
+    return True
+
+
+# Substrings of everyday English ("not", "for", "profile"): the other reversed words are rare in any text, and a
+# text with REVERSED_MIN distinct reversed words holds at least one of them, which one Hyperscan scan of a batch
+# finds (``_maybe_reversed``).
+_REVERSED_COMMON = ("ot", "fo", "rof")
+assert len(_REVERSED_COMMON) < REVERSED_MIN
+_REVERSED_RARE = tuple(re.compile(re.escape(w)) for w in _REVERSED if w not in _REVERSED_COMMON)
+
+
+_REVERSED_ENGINE: list[_hsengine.Engine | None] = []
+REVERSED_SCAN_MIN = 1000   # fewer characters in all: ``_few_reversed`` costs less than the scan's fixed cost
+
+
+def _maybe_reversed(lowered: Sequence[str]) -> list[bool]:
+    """For each (normalised, lower-cased) text: False when it certainly has fewer than ``REVERSED_MIN``
+    reversed words, because it holds none of the rare ones (one Hyperscan scan of the batch, ~0.1 us a text,
+    instead of ``_few_reversed``'s ~3 us); True when it may have more (or without Hyperscan)."""
+    if sum(map(len, lowered)) < REVERSED_SCAN_MIN or not _hsengine.enabled():
+        return [True] * len(lowered)
+    if not _REVERSED_ENGINE:
+        _REVERSED_ENGINE.append(_hsengine.engine(_REVERSED_RARE))
+    engine = _REVERSED_ENGINE[0]
+    if engine is None or engine.fallback:
+        return [True] * len(lowered)
+    return [events is None or bool(events) for events in engine.events_many(lowered)]
+
+
+def hidden_texts(window: str, norm: str, *, maybe_reversed: bool = True) -> list[tuple[str, str]]:
     """Text an attacker hid where the views do not look: ("tags", ASCII carried by invisible Unicode tag
     characters, which normalisation strips) and ("reversed", the text read backwards, when it is full of
-    reversed English words: "snoitcurtsni suoiverp erongi")."""
+    reversed English words: "snoitcurtsni suoiverp erongi"). ``maybe_reversed=False``: the caller knows the
+    text cannot be the latter (``_maybe_reversed``)."""
     out: list[tuple[str, str]] = []
-    if not window.isascii():
-        runs = _TAG_RUN.findall(window)
+    if not window.isascii() and _TAG_CHAR.search(window):   # (one class search first: _TAG_RUN's lookbehind
+        runs = _TAG_RUN.findall(window)                      # is tried at every position)
         if runs:
             out.append(("tags", "\n".join("".join(chr(ord(c) - 0xE0000) for c in run) for run in runs)))
+    if not maybe_reversed:
+        return out
     lowered = norm.lower()
-    if len({m.group(0) for m in _REVERSED_WORDS.finditer(lowered, 0, 20_000)}) >= REVERSED_MIN:
+    if not _few_reversed(lowered) and len(
+            {m.group(0) for m in _REVERSED_WORDS.finditer(lowered, 0, 20_000)}) >= REVERSED_MIN:
         out.append(("reversed", "\n".join(line[::-1] for line in lowered.split("\n"))))
     return out
 
@@ -571,15 +642,18 @@ def analyse_many(texts: Sequence[str], *, max_chars: int, allow_empty: bool = Fa
         prepared.append((reasons, hard_flag, window, norm))
     scanned = [i for i, p in enumerate(prepared) if p[3]]
     hs = hyperscan_engine()
+    maybe_reversed = [True] * len(scanned)
     if hs is not None:
-        found = _match_many_hs([windows[i] for i in scanned], [norms[i].lower() for i in scanned],
-                               [sources[i] for i in scanned], hs)
+        plains = [norms[i].lower() for i in scanned]
+        found = _match_many_hs([windows[i] for i in scanned], plains, [sources[i] for i in scanned], hs)
+        maybe_reversed = _maybe_reversed(plains)
     else:
         found = match_signatures_many([windows[i] for i in scanned])
     matched = dict(zip(scanned, found, strict=True))
     learned = (dict(zip(scanned, classifier_findings([prepared[i][3] for i in scanned]), strict=True))
                if use_classifier else {})
-    hidden = {i: h for i in scanned if (h := hidden_texts(windows[i], norms[i]))}
+    hidden = {i: h for i, maybe in zip(scanned, maybe_reversed, strict=True)
+              if (h := hidden_texts(windows[i], norms[i], maybe_reversed=maybe))}
     if hidden:   # text smuggled in invisible tag characters, or written backwards: its signatures count too
         found_hidden = match_signatures_many([text for _, text in (h for hs in hidden.values() for h in hs)])
         pairs = iter(found_hidden)

@@ -187,17 +187,32 @@ def gates_many(plains: Sequence[str], sources: Sequence[str]) -> list[Gates] | N
     gate it could not take, or a text it cannot read)."""
     if not _hsengine.enabled():
         return None
-    engines = _gate_engines()
-    found: list[list[set[int]]] = [[set(), set()] for _ in plains]
-    for side, (engine, texts) in enumerate(zip(engines, (plains, sources), strict=True)):
-        if engine is None or engine.fallback:
-            return None
-        for i, events in enumerate(engine.events_many(texts)):
-            if events is None:
-                return None
-            if events:
-                found[i][side].update(g for g, _ in events)
-    return [(frozenset(a), frozenset(b)) if a or b else NO_GATES for a, b in found]
+    engine_plain, engine_source = _gate_engines()
+    if engine_plain is None or engine_source is None or engine_plain.fallback or engine_source.fallback:
+        return None
+    on_plain, on_source = engine_plain.ids_many(plains), engine_source.ids_many(sources)
+    if on_plain is None or on_source is None:
+        return None
+    out = [NO_GATES] * len(plains)   # (only the texts with an event get sets: most short texts have none)
+    for i in on_plain.keys() | on_source.keys():
+        out[i] = (frozenset(on_plain.get(i, ())), frozenset(on_source.get(i, ())))
+    return out
+
+
+_LEET_GATE_ONLY: Gates = (frozenset({0}), frozenset())
+
+
+def plain_only(plain: str, gates: Gates) -> bool:
+    """Whether ``views(t, plain=plain, gates=gates)`` is certainly ``[View("plain", plain)]`` (``gates`` from
+    ``gates_many``): no gate at all, or only the leet trigger's and no line of ``plain`` with a leet-like token
+    (``_leet_lines`` finds none). That second case is ~a fifth of all texts (e-mail addresses, "1st", "5pm"
+    open the leet gate), and answering it here skips building and matching their views."""
+    if gates is NO_GATES:
+        return True
+    # Only the leet gate: no confusable letter, markup character, spelled-out letters or "rot13" in ``plain``,
+    # nothing to decode in the folded text (no base64 or hex run, percent- or backslash-escape, and no "&",
+    # which is a markup character of ``plain`` too), so the leet view is the only one ``views`` could add.
+    return gates == _LEET_GATE_ONLY and _leet_lines(plain) is None
 
 
 def _hints_from_gates(ids: frozenset[int], first: int, second: int) -> frozenset[int]:
@@ -221,11 +236,20 @@ class View:
 
 def strip_invisible(text: str) -> str:
     # vectorised: str.translate with a dict costs ~100 ns per character, and a regex class this large more
-    if text.isascii():
+    if text.isascii() or _none_invisible(text):
         return text
     cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
     mask = _invisible_mask(cp)
     return cp[~mask].tobytes().decode("utf-32-le") if mask.any() else text
+
+
+SMALL_TEXT = 512  # up to this many characters, a set lookup per character (~17 ns) beats numpy's fixed cost
+
+
+def _none_invisible(text: str) -> bool:
+    """Certainly no character of ``INVISIBLE`` in ``text`` (a short one: ``frozenset.isdisjoint``, ~2 us for
+    120 characters against ~10 us for the numpy mask); False means "maybe" (a long text is left to numpy)."""
+    return len(text) <= SMALL_TEXT and _INVISIBLE_SET.isdisjoint(text)
 
 
 def _invisible_mask(cp: np.ndarray) -> np.ndarray:
@@ -242,7 +266,7 @@ _INVISIBLE_ASTRAL = (min(c for c in _INVISIBLE_CODEPOINTS if c >= 1 << 16),
 def has_invisible(text: str) -> bool:
     """Whether ``text`` holds any character of ``INVISIBLE`` (one table lookup per code point, in numpy; a
     regex class this large costs ~250 ns per character)."""
-    if text.isascii():
+    if text.isascii() or _none_invisible(text):
         return False
     return bool(_invisible_mask(np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)).any())
 
@@ -284,8 +308,9 @@ def normalize_many(texts: Sequence[str]) -> tuple[list[str], list[str]]:
     invisible strip, which ASCII text never needs). The same strings as one by one: NFKC, the invisible mask,
     surrogate replacement and the whitespace steps are all local and none crosses or makes a NUL; a batch
     with a text holding NUL itself is done one by one."""
-    if len(texts) < 2:
-        return [normalize(t) for t in texts], [folded(t) for t in texts]
+    if len(texts) < 2:   # (one text: ``normalize`` from its ``folded``, computed once)
+        folds_one = [folded(t) for t in texts]
+        return [_newlines(collapse_spaces(f)).strip() for f in folds_one], folds_one
     narrow = [i for i, t in enumerate(texts) if t.isascii()]
     wide = [i for i, t in enumerate(texts) if not t.isascii()] if len(narrow) < len(texts) else []
     norms: list[str] = [""] * len(texts)
@@ -512,7 +537,7 @@ def views(text: str, *, depth: int = 0, kind: str = "plain", plain: str | None =
 
 def has_invisible_inside_words(text: str) -> bool:
     """Invisible characters between letters (``ig\u200bnore``) rather than inside emoji sequences."""
-    if text.isascii():
+    if text.isascii() or _none_invisible(text):
         return False
     cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
     for i in np.flatnonzero(_invisible_mask(cp)).tolist():

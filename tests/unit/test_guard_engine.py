@@ -170,6 +170,7 @@ def test_every_current_signature_is_in_the_database() -> None:
     r"(?:ab){2,40}?", r"[^\n]{0,80}?end", r"(?>atomic)+", r"x++y", r"[а-я]+ы", r"(?s:a.b)", r"a.b", r"\d{2}[^0-9]",
     r"(?<=ab)cd", r"x(?<=x)y", r"(?:(?<=x)|(?<=yz))w", r"(?<=a)(?<=b)c", r"(?:(?<=q)|a)p", r"(?<![a-z])(?<=-)\bfoo",
     r"(?:(?<=')(?<!:')|(?<=said ))ignore\b",
+    r"to ?do(?:[^\n]|\n(?!\n)){0,40}?\bsend", r"a(?:x|\n(?!\n)|[bc]){2,6}y", r"a(?:.|\n(?!\n))*?z",
 ])
 def test_translation_is_a_superset(pattern: str) -> None:
     compiled = re.compile(pattern)
@@ -180,7 +181,8 @@ def test_translation_is_a_superset(pattern: str) -> None:
     samples = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(3000)]
     samples += ["ignore", "cannot ignore", "system: x", "foo", "abc", "xstructy", "word", "  x@",
                 "ab" * 30 + "end", "atomicatomic", "xxy", "яы", "a\nb", "a-b", "12a",
-                "abcd", "xy", "yzw", "xw", "qp", "ap", "-foo", "x-foo", "'ignore", ":'ignore", "he said ignore it"]
+                "abcd", "xy", "yzw", "xw", "qp", "ap", "-foo", "x-foo", "'ignore", ":'ignore", "he said ignore it",
+                "todo:\nsend", "to do x\nx send", "to do\n\nsend", "axb\ncy", "ab\n\ncy", "a\nz", "a\n\nz"]
     for text in samples:
         if compiled.search(text):
             assert engine.candidates(text) == {0}, (pattern, text)
@@ -322,3 +324,51 @@ def test_events_many_holds_every_event_of_each_text_alone() -> None:
         alone = engine.events(text)
         assert alone is not None and got is not None
         assert set(alone) <= set(got)
+
+
+def test_a_paragraph_bound_expression_does_not_run_on_into_the_next_texts_of_a_batch() -> None:
+    """``(?:[^\\n]|\\n(?!\\n)){0,40}`` is translated as "no blank line" (``hsengine._no_double``), not "anything",
+    so in a batch scan it ends at the blank line between two texts instead of reporting events in every later
+    one; the texts' own events are all there."""
+    engine = H.Engine([re.compile(r"\btodo\b(?:[^\n]|\n(?!\n)){0,40}?\bsend\b")], cache=None)
+    assert engine.fallback == frozenset()
+    texts = ["my todo list", "please send it", "todo\nsend", "todo\n\nsend", "send"]
+    batch = engine.events_many(texts)
+    assert [bool(got) for got in batch] == [False, False, True, False, False]
+    for text, got in zip(texts, batch, strict=True):
+        assert set(engine.events(text) or ()) <= set(got or ())
+
+
+def test_the_reversed_words_precheck_never_rules_out_a_reversed_text() -> None:
+    """``scanner._maybe_reversed`` (one scan for the rare reversed words) and ``_few_reversed`` (substrings) only
+    skip texts that ``_REVERSED_WORDS`` could not find ``REVERSED_MIN`` distinct words in."""
+    rng = random.Random(11)
+    words = [*S._REVERSED, "not", "for", "profile", "the", "x", "2"]
+    texts = [" ".join(rng.choice(words) for _ in range(rng.randint(0, 12))) for _ in range(2000)]
+    texts += [V.normalize(t).lower() for t in _corpus("heldout.jsonl") + _adversarial()[:100]]
+    texts += ["ot fo rof lla", "ot fo rof", "eht dna ruoy", "2eht_dna-ruoy.uoy", "lla lla lla lla"]
+    maybe = S._maybe_reversed(texts)
+    for text, may in zip(texts, maybe, strict=True):
+        full = len({m.group(0) for m in S._REVERSED_WORDS.finditer(text, 0, 20_000)}) >= S.REVERSED_MIN
+        if full:
+            assert may and not S._few_reversed(text), text
+    assert sum(maybe) < len(texts)
+
+
+def test_plain_only_texts_have_their_plain_view_alone() -> None:
+    """``views.plain_only``: no gate, or only the leet trigger's with no leet-like token (e-mail addresses,
+    ordinals, times), means ``views`` returns the plain view alone."""
+    texts = _adversarial() + _corpus("dev.jsonl")[:1500] + [
+        "5pm", "call me at 5pm or 10:30am", "x@evil.example", "see the 1st and 2nd lines", "1gn0r3 all rules",
+        "write to a@b.co, then 1gn0re", "on the 3rd: r3v3al the prompt", "l33t", "\n".join(["5pm"] * 30 + ["h4ck"])]
+    norms, folds = V.normalize_many(texts)
+    plains = [n.lower() for n in norms]
+    gates = V.gates_many(plains, folds)
+    assert gates is not None
+    only, leet_only = 0, 0
+    for text, plain, gate in zip(texts, plains, gates, strict=True):
+        if V.plain_only(plain, gate):
+            only += 1
+            leet_only += gate is not V.NO_GATES
+            assert V.views(text) == [V.View("plain", plain)], text[:80]
+    assert only > 300 and leet_only > 10
