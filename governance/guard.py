@@ -124,8 +124,9 @@ def _with(v: Verdict, **changes: Any) -> Verdict:
     return Verdict(**data)
 
 
-def verdict_json(v: Verdict) -> dict[str, Any]:
-    """The public JSON shape of a verdict (``warden scan`` output, API payloads)."""
+def verdict_json(v: Verdict | Analysis) -> dict[str, Any]:
+    """The public JSON shape of a verdict (``warden scan`` output, API payloads). An ``Analysis`` has the same
+    flagged, score and reasons as the verdict made from it."""
     return {"flagged": v.flagged, "score": v.score, "reasons": list(v.reasons)}
 
 
@@ -163,12 +164,7 @@ def _scan_lines(first: int, lines: list[str], max_chars: int) -> list[dict[str, 
     parsed = [_parse_line(n, line) for n, line in enumerate(lines, start=first)]
     texts = [item for item in parsed if isinstance(item, str)]
     analyses = iter(analyse_many(texts, max_chars=max_chars, allow_empty=True)) if texts else iter(())
-    return [_analysis_json(next(analyses)) if isinstance(item, str) else item for item in parsed]
-
-
-def _analysis_json(a: Analysis) -> dict[str, Any]:
-    """``verdict_json(_verdict(a))``: a verdict's flagged, score and reasons are its analysis's."""
-    return {"flagged": a.flagged, "score": a.score, "reasons": list(a.reasons)}
+    return [verdict_json(next(analyses)) if isinstance(item, str) else item for item in parsed]
 
 
 def _can_fork() -> bool:
