@@ -362,8 +362,9 @@ _EN: tuple[Signature, ...] = (
     *_framed("do_not_tell", "concealment", 0.5, 0.25,
              r"\b(?:do not|don'?t|never)\s+(?:tell\w*|inform\w*|notify\w*|mention\w*|alert\w*|let\s+\w+\s+know|"
              r"report\w*|log\w*|show\w*|reveal\w*|disclose\w*|ask\w*)\s+(?:the\s+|this\s+to\s+the\s+|it\s+to\s+the\s+)?"
-             r"(?:user|customer|human|operator|admin|requester|support team|about (?:this|it)|this step)\b",
-             "not|don|never"),
+             r"(?:(?:user|customer|human|operator|admin|requester|support team)\b(?!\s+(?:to|data|details|information|"
+             r"info|records)\b)|(?:about (?:this|it)|this step)\b)",  # not "never ask the customer to ship it",
+             "not|don|never"),                                           # "do not disclose customer data"
     _sig("do_not_tell_anyone", "concealment", 0.25,
          r"\b(?:do not|don'?t|never|without)\s+(?:tell\w*|inform\w*|notify\w*|mention\w*|alert\w*|let\s+\w+\s+know|"
          r"report\w*|log\w*|disclose\w*|ask\w*)\s+(?:it\s+to\s+|this\s+to\s+)?(?:anyone|anybody|them|your team|the team)\b",
@@ -387,7 +388,13 @@ _EN: tuple[Signature, ...] = (
          "your"),
     # --- addressed to the AI ---------------------------------------------------------------------------------
     _sig("note_to_ai", "ai_addressed", 0.5,
-         r"\b(?:note|message|instructions?|reminder|memo|attention|directive|request|info|information|p\.?s\.?)\s*"
+         # "instructions / request / information for the AI" counts as a label ("## Instructions for AI agents",
+         # "[instruction for any AI assistant ...:", "Important instructions for the AI"), not in a sentence about
+         # such text ("looks like instructions to the assistant", "custom instructions for the assistant are stored")
+         r"\b(?:(?:note|message|reminder|memo|attention|directive|p\.?s\.?)\s*|(?:(?<![^\n])|(?<=[#=\[(*>_])|"
+         r"(?<=[#=\[(*>_] )|(?<=\bimportant )|(?<=\burgent )|(?<=\bspecial )|(?<=\badditional )|(?<=\bnew )|"
+         r"(?<=\bhidden )|(?<=\bsecret ))(?:instructions?|request|info|information)\s*|(?:instructions?|request|info|"
+         r"information)\s*(?=(?:to|for)\s+[^\n:.!?()]{0,60}?(?:[:=\]—]|\s-\s)))"
          r"(?:to|for)\s+(?:the\s+|any\s+|all\s+|our\s+|whichever\s+|whatever\s+|every\s+|each\s+)?(?:ai|a\.i\.|assistant|bot|chatbot|ai agent|llm|language "
          r"model|gpt|chatgpt|claude|copilot|automated (?:system|agent|assistant)|support (?:ai|bot)s?|"
          r"ai assistants?|virtual agent)\b(?!\s+(?:systems|models|tools|products))",
