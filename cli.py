@@ -81,35 +81,18 @@ def cmd_seed(_: argparse.Namespace) -> int:
 def cmd_scan(args: argparse.Namespace) -> int:
     """JSONL ``{"text": ...}`` lines in (a file, or stdin) -> one JSONL verdict per line out, same order.
     Exit 1 when any line was unreadable (it still gets an error verdict, flagged); never a traceback."""
-    import io
-
-    from governance.guard import scan_jsonl
+    from governance.guard import scan_jsonl_stream
 
     try:
-        # Undecodable bytes become U+FFFD rather than an exception: one bad record must not end the stream.
-        source = (open(args.file, encoding="utf-8", errors="replace") if args.file  # noqa: SIM115
-                  else io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace"))
+        source = open(args.file, "rb") if args.file else sys.stdin.buffer  # noqa: SIM115
     except OSError as exc:
         print(f"warden scan: {exc}", file=sys.stderr)
         return 2
     interactive = not args.file and sys.stdin.isatty()
     batch = args.batch if args.batch is not None else (1 if interactive else 256)
     workers = args.workers if args.workers is not None else (1 if batch == 1 else _usable_cpus())
-    bad = 0
-    encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder (json.dumps with options makes one per call)
-    pending: list[str] = []
     with source:
-        for verdict in scan_jsonl(source, max_chars=args.max_chars, batch=batch, workers=workers):
-            bad += "error" in verdict
-            pending.append(encode(verdict))
-            if len(pending) >= batch:   # written a batch at a time (batch 1: each line at once)
-                sys.stdout.write("\n".join(pending) + "\n")
-                pending.clear()
-                if batch == 1:
-                    sys.stdout.flush()
-    if pending:
-        sys.stdout.write("\n".join(pending) + "\n")
-    sys.stdout.flush()
+        bad = scan_jsonl_stream(source, sys.stdout.buffer, max_chars=args.max_chars, batch=batch, workers=workers)
     return 1 if bad else 0
 
 

@@ -51,7 +51,7 @@ from itertools import accumulate
 from pathlib import Path
 from re import _constants as _C  # type: ignore[attr-defined]  # the parse tree's opcodes
 from re import _parser as _P  # type: ignore[attr-defined]
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -182,7 +182,17 @@ _ZERO_WIDTH = (_C.AT, _C.ASSERT, _C.ASSERT_NOT)
 _UNSUPPORTED_FLAGS = re.IGNORECASE | re.LOCALE
 
 
-def translate(pattern: re.Pattern[str], bounded: int = MAX_BOUNDED) -> str:
+class RegexSource(Protocol):
+    """What this module reads of a regex: its source and flags (an ``re.Pattern``, or the signatures'
+    ``LazyRegex``, which is not compiled until Python searches with it)."""
+
+    @property
+    def pattern(self) -> str: ...
+    @property
+    def flags(self) -> int: ...
+
+
+def translate(pattern: RegexSource, bounded: int = MAX_BOUNDED) -> str:
     """A Hyperscan expression (UTF-8 mode) matching every string ``pattern`` matches, and maybe more. Repeats
     bounded above ``bounded`` become unbounded (a small database can afford exact bounds)."""
     if not isinstance(pattern.pattern, str):
@@ -325,7 +335,7 @@ class Engine:
     surrounds it). One text is scanned once for all of its segments. ``cache_dir``: where a compiled database is kept between processes (None:
     never); see ``cache_dir()``."""
 
-    def __init__(self, patterns: Sequence[re.Pattern[str]], *, cache: Path | None = None,
+    def __init__(self, patterns: Sequence[RegexSource], *, cache: Path | None = None,
                  single: bool = False, bounded: int = MAX_BOUNDED) -> None:
         if _hs is None:
             raise RuntimeError("hyperscan is not installed")
@@ -489,7 +499,7 @@ class Engine:
 TRANSLATION = 4  # bump when ``translate`` changes: cached databases of an older translation are not read
 
 
-def _cache_key(patterns: Sequence[re.Pattern[str]], flags: int, bounded: int = MAX_BOUNDED) -> str:
+def _cache_key(patterns: Sequence[RegexSource], flags: int, bounded: int = MAX_BOUNDED) -> str:
     """What a compiled database depends on: the regexes, the translation, Python's idea of \\w/\\s/\\d (its
     Unicode version), the Hyperscan build and the compile flags."""
     h = hashlib.sha256()
@@ -533,7 +543,7 @@ def enabled() -> bool:
     return _hs is not None and _MODE[0] != "python"
 
 
-def engine(patterns: Sequence[re.Pattern[str]], *, single: bool = False,
+def engine(patterns: Sequence[RegexSource], *, single: bool = False,
            bounded: int = MAX_BOUNDED) -> Engine | None:
     """The engine for ``patterns`` (loaded from the cache or compiled on first use, once per process), or None
     without hyperscan (or when turned off, see ``set_mode``). ``single``: report each regex once per scan at

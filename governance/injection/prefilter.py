@@ -304,7 +304,7 @@ for _ch in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_":
 class Prefilter:
     """For a fixed list of compiled regexes: which of them can possibly match a given text or span of it."""
 
-    def __init__(self, patterns: Sequence[re.Pattern[str]]) -> None:
+    def __init__(self, patterns: Sequence[Any]) -> None:  # re.Pattern or signatures.LazyRegex: .pattern is read
         self.clauses: list[list[Clause]] = []
         for p in patterns:
             every = required_clauses(p.pattern)

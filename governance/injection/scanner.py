@@ -320,7 +320,16 @@ def _match_views(vs: list[View], ti: int, where: dict[tuple[int, int], tuple[int
 
 
 _SIG_IDS = [sig.id for sig in INDEX.signatures]
-_SIG_SEARCH = [sig.pattern.search for sig in INDEX.signatures]   # ``Signature.search`` without its wrapper
+
+
+def _first_search(i: int) -> Callable[[str], re.Match[str] | None]:
+    def search(text: str) -> re.Match[str] | None:   # compiles signature i's regex, then steps aside
+        found = _SIG_SEARCH[i] = INDEX.signatures[i].pattern.compiled.search
+        return found(text)
+    return search
+
+
+_SIG_SEARCH = [_first_search(i) for i in range(len(INDEX.signatures))]  # each regex's own ``search``, once compiled
 _FINDINGS: dict[tuple[int, str], Finding] = {}
 
 

@@ -9,7 +9,12 @@ combines the weights of distinct signatures as a noisy-OR: ``1 - prod(1 - w)``.
 
 Patterns are matched against lower-cased, normalised views (see ``views.py``), so they are written in lower
 case and never need ``re.IGNORECASE``. ``anchors`` are plain substrings of which at least one must occur for
-the (slower) regex to run at all: that prefilter is what keeps the scan above 5 MB/s.
+the (slower) regex to run at all (with Hyperscan installed, its database is the prefilter and the anchors a
+second check; see ``scanner.py``).
+
+Each regex is compiled on its first search (``LazyRegex``): compiling all of them took ~0.3-0.5 s of every
+process start (``warden scan``, workers, the server), and with Hyperscan only the signatures a text may match
+are ever searched in Python. ``tests/unit/test_guard.py`` compiles every one.
 """
 
 from __future__ import annotations
@@ -20,12 +25,47 @@ from dataclasses import dataclass
 Family = str
 
 
+class LazyRegex:
+    """A regex compiled on first use, with the part of ``re.Pattern``'s interface the guard uses: ``pattern``,
+    ``flags`` (what Hyperscan's translation and its cache key read, without compiling), ``search`` and
+    ``compiled``. Global inline flags (``(?i)`` ...) would change ``flags``: such a pattern is compiled at once."""
+
+    __slots__ = ("_compiled", "flags", "pattern", "search")
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = pattern
+        self._compiled: re.Pattern[str] | None = None
+        if _GLOBAL_FLAGS.match(pattern):
+            self._compile()
+        else:
+            self.flags = int(re.UNICODE)  # what re.compile reports (an int: the cache key formats it)
+            self.search = self._first_search
+
+    def _compile(self) -> re.Pattern[str]:
+        compiled = self._compiled = re.compile(self.pattern)
+        self.flags, self.search = compiled.flags, compiled.search
+        return compiled
+
+    def _first_search(self, text: str, *args: int) -> re.Match[str] | None:
+        return self.compiled.search(text, *args)  # (a reference to this bound method outlives the swap)
+
+    @property
+    def compiled(self) -> re.Pattern[str]:
+        return self._compiled if self._compiled is not None else self._compile()
+
+    def __repr__(self) -> str:
+        return f"LazyRegex({self.pattern[:60]!r}{'...' if len(self.pattern) > 60 else ''})"
+
+
+_GLOBAL_FLAGS = re.compile(r"\(\?[aiLmsux]+\)")
+
+
 @dataclass(frozen=True)
 class Signature:
     id: str
     family: Family
     weight: float
-    pattern: re.Pattern[str]
+    pattern: LazyRegex
     anchors: tuple[str, ...]
 
     def search(self, text: str) -> bool:
@@ -80,7 +120,7 @@ class AnchorIndex:
 
 
 def _sig(id_: str, family: Family, weight: float, pattern: str, anchors: str = "") -> Signature:
-    return Signature(id_, family, weight, re.compile(pattern), tuple(a for a in anchors.split("|") if a))
+    return Signature(id_, family, weight, LazyRegex(pattern), tuple(a for a in anchors.split("|") if a))
 
 
 # Reporting and quoting frames. A phrase right after an opening quote or a reporting verb ("the email said
