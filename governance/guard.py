@@ -230,23 +230,14 @@ def _can_fork() -> bool:
 _T = TypeVar("_T")
 
 
-def _load_for_fork() -> None:
-    """Everything the guard loads on first use, loaded now, so that forked workers share it instead of each
-    loading it again: the Hyperscan database, the classifier's weights, and every signature's regex (compiled
-    lazily in one process; ~0.3 s of CPU per worker otherwise)."""
-    from governance.injection.signatures import SIGNATURES
-
-    scan_many(["warm up"])
-    for sig in SIGNATURES:
-        sig.pattern.compiled  # noqa: B018 - compiles it
-
-
 def _ordered_map(fn: Callable[[int, Any, int], _T], jobs: Iterator[tuple[int, Any]], max_chars: int,
                  workers: int) -> Iterator[_T]:
     """``fn(first, item, max_chars)`` for each job, results in job order; with ``workers`` > 1 (and fork, and
-    more than one job) in that many forked processes, at most ``2 * workers`` jobs read ahead. The guard is
-    loaded here first (signatures, Hyperscan database, classifier weights), so every child starts with it in
-    memory instead of loading it again."""
+    more than one job) in that many forked processes, at most ``2 * workers`` jobs read ahead. The Hyperscan
+    database and the classifier's weights are loaded here first, so every child starts with them in memory;
+    each child compiles the signature regexes its texts need (``signatures.LazyRegex``): compiling them all
+    here first measured the same wall time (~0.3 s in one process, instead of in parallel) and costs more
+    where most texts are benign and need few."""
     first_job = next(jobs, None)
     if first_job is None:
         return
@@ -260,7 +251,7 @@ def _ordered_map(fn: Callable[[int, Any, int], _T], jobs: Iterator[tuple[int, An
     from itertools import chain
     from multiprocessing import get_context
 
-    _load_for_fork()
+    scan_many(["warm up"])           # the database and the weights loaded once, before forking
     with get_context("fork").Pool(processes=workers) as pool:
         in_flight: deque[Any] = deque()
         for job in chain((first_job, second_job), jobs):
