@@ -10,6 +10,8 @@ trick a model would see through but a regex would not:
   by the signatures written in those languages.
 - ``markup``: HTML entities decoded, tags and comment markers removed, markdown emphasis dropped.
 - ``leet``: digits and symbols used as letters folded back (``1gn0r3`` -> ``ignore``).
+- ``symbols``: emoji, dingbats, arrows and geometric shapes between letters removed (``ign🔸ore`` -> ``ignore``);
+  with more than one such run, a ``despaced`` view of it too (``ignore🔸all🔸previous`` -> ``ignoreallprevious``).
 - ``despaced``: letters spelled out one by one (``i g n o r e``, ``i.g.n.o.r.e``) joined again; every
   separator is dropped, so only the squashed phrases in ``signatures.SQUASHED`` are matched against it.
 - ``base64`` / ``hex`` / ``url`` / ``escapes`` / ``rot13``: encoded spans decoded; each decoded text gets its
@@ -101,6 +103,10 @@ _COMMENT_MARKS = re.compile(r"<!--|-->|/\*|\*/")
 _EMPHASIS = re.compile(r"[*~`^]+")
 _SPELLED = re.compile(r"(?<![a-z0-9])(?:[a-z][ .\-_*/|·•]{1,2}){3,}[a-z](?![a-z0-9])")
 _SQUASH = re.compile(r"[^\w]|_|\d")
+# Pictographic symbols an attacker sprinkles inside words: arrows, technical and geometric shapes, miscellaneous
+# symbols and dingbats, and the emoji planes. Letters of any script around them; a run of them is removed.
+_SYMBOL_CLASS = "\u2190-\u21ff\u2300-\u23ff\u25a0-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff"
+_SYMBOL_IN_WORD = re.compile(f"(?<=[^\\W\\d_])[{_SYMBOL_CLASS}]+(?=[^\\W\\d_])")
 
 _B64_SPAN = re.compile(r"[A-Za-z0-9+/_\-]{16,}={0,2}")
 _HEX_SPAN = re.compile(r"(?:[0-9a-fA-F]{2}[ :]?){12,}")
@@ -159,6 +165,7 @@ _GATES_PLAIN = (
     re.compile(r"[<&*`~]"),                                                  # markup
     re.compile(r"rot(?:13|-13| 13)"),                                        # rot13
     re.compile("(?:[^" + _CONFUSABLE_RE.pattern[1:-1] + "])" + _CONFUSABLE_RE.pattern),  # confusables (a run)
+    re.compile(f"[{_SYMBOL_CLASS}]"),                                       # _SYMBOL_IN_WORD
 )
 _GATES_SOURCE = (
     re.compile(f"[^{_B64_CHAR[1:-1]}]{_B64_CHAR}{{16}}"),                     # _B64_SPAN
@@ -500,6 +507,11 @@ def _surface_views(kind: str, plain: str, maybe_plain: frozenset[int] | None = N
         if markup != base:
             add("markup", collapse_spaces(markup))
             base = markup
+    if not base.isascii() and _SYMBOL_IN_WORD.search(base):
+        desymbolled, runs = _SYMBOL_IN_WORD.subn("", base)
+        add("symbols", desymbolled)
+        if runs > 1:
+            views.append(View(f"{kind}>symbols>despaced", _SQUASH.sub("", desymbolled)))
     maybe = maybe_plain if maybe_plain is not None and base is plain else hints(base)
     if HINT_LEET in maybe and _LEET_ANY.search(base):
         folded_leet = _leet_lines(base)

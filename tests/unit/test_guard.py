@@ -55,6 +55,8 @@ def test_other_languages_are_flagged(text: str) -> None:
     lambda t: t.replace("e", "3").replace("o", "0").replace("i", "1"),  # leetspeak
     lambda t: "".join(f"&#{ord(c)};" for c in t),                   # HTML entities
     lambda t: "  ".join(" ".join(w) for w in t.split()),            # letters spelled out
+    lambda t: " ".join(w[:2] + "🔸" + w[2:] if len(w) > 3 else w for w in t.split()),  # emoji inside words
+    lambda t: "✨".join(t.split()),                                  # emoji between words
     lambda t: "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in t),  # full-width forms
 ])
 def test_obfuscated_attacks_are_seen_through(disguise: object) -> None:
@@ -73,6 +75,7 @@ def test_obfuscated_attacks_are_seen_through(disguise: object) -> None:
     "This is UNACCEPTABLE. Refund me NOW or I call my bank.",
     "```python\nif user.role == 'admin':\n    client.refunds.create(order_id=oid)\n```",
     "Thanks!! 👨\u200d👩\u200d👧 our whole family uses the app",
+    "Lieferung ➡️ Lager ➡️ Kunde: Paket📦kam beschädigt an, bitte Ersatz✅ schicken",
     "Please bill Дмитрий Волков, ООО «Ромашка».",
     "Merci d'ignorer mon précédent e-mail, j'ai trouvé la réponse.",
 ])
