@@ -98,4 +98,4 @@ def test_every_signature_compiles_lazily_to_what_re_compile_makes() -> None:
     assert S.LazyRegex("(?i)ignore")._compiled is not None         # global flags: compiled at once
     assert S.LazyRegex("(?i)ignore").flags == re.compile("(?i)ignore").flags
     with pytest.raises(re.error):
-        S.LazyRegex("(unbalanced").compiled
+        _ = S.LazyRegex("(unbalanced").compiled
