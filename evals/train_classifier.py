@@ -51,7 +51,11 @@ RETIRED = {"heldout.jsonl": "retired_v1", "heldout_v2.jsonl": "retired_v2", "hel
 # obfuscated and 19 languages; train6_docs = tool outputs and documents with an injection buried inside, and
 # benign ones as busy; train7_subtle = English injections without trigger words, and benign texts in the same
 # voices; train7_long = long instruction-heavy documents, benign and with an injection buried inside)
-TRAIN_FILES = ("dev.jsonl", *RETIRED, "train_external.jsonl", "train_s4.jsonl", "train_s6.jsonl")
+# train_s7.jsonl: session 7's, from four more (train8_hard = malicious twists of hard-benign kinds and the hard
+# benign kinds themselves, 27 languages; train8_ml = subtle injections and risky benign texts in 30 languages, no
+# English; train8_subtle = English injections without trigger words and near-pair benign texts; train8_docs =
+# long instruction-heavy documents, benign and with one passage aimed at the agent)
+TRAIN_FILES = ("dev.jsonl", *RETIRED, "train_external.jsonl", "train_s4.jsonl", "train_s6.jsonl", "train_s7.jsonl")
 SEED = 20251124
 C = 32.0  # session 5: by source C 32 was level with or 1-3 points above C 16 on every held-out group (16 before)
 FOLDS = 5
