@@ -158,7 +158,7 @@ def scan_jsonl(lines: Iterable[str], *, max_chars: int = UNTRUSTED_MAX_CHARS,
 
 def scan_jsonl_stream(source: BinaryIO, sink: BinaryIO, *, max_chars: int = UNTRUSTED_MAX_CHARS,
                       batch: int = JSONL_BATCH, workers: int = 1) -> int:
-    """``scan_jsonl`` from bytes to bytes: JSONL read from ``source`` (UTF-8; undecodable bytes become U+FFFD,
+    r"""``scan_jsonl`` from bytes to bytes: JSONL read from ``source`` (UTF-8; undecodable bytes become U+FFFD,
     lines end at ``\n``, ``\r\n`` or ``\r`` as in text mode), one JSON verdict a line written to ``sink`` in
     input order, a batch at a time (each flushed: ``batch=1`` answers every line before reading the next).
     Returns how many lines were unreadable (each got an error verdict).
@@ -186,7 +186,7 @@ def _numbered(items: Iterable[tuple[Any, int]]) -> Iterator[tuple[int, Any]]:
 
 
 def _line_count(block: bytes) -> int:
-    """How many lines text mode reads from ``block`` (complete lines of a file, but maybe its last one):
+    r"""How many lines text mode reads from ``block`` (complete lines of a file, but maybe its last one):
     ``\n``, ``\r\n`` and a lone ``\r`` each end one, and a last line needs no end."""
     n = block.count(b"\n")
     if b"\r" in block:
