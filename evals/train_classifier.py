@@ -57,7 +57,10 @@ RETIRED = {"heldout.jsonl": "retired_v1", "heldout_v2.jsonl": "retired_v2", "hel
 # long instruction-heavy documents, benign and with one passage aimed at the agent)
 TRAIN_FILES = ("dev.jsonl", *RETIRED, "train_external.jsonl", "train_s4.jsonl", "train_s6.jsonl", "train_s7.jsonl")
 SEED = 20251124
-C = 32.0  # session 5: by source C 32 was level with or 1-3 points above C 16 on every held-out group (16 before)
+# session 5: by source C 32 was level with or 1-3 points above C 16 on every held-out group (16 before); session 7:
+# leaving out each of the 8 subtle and long-document writers' groups in turn, pooled, C 64 found 39.8% of their
+# injections at 1% of their benign texts flagged (C 32: 36.3%), 52.7% at 3% (51.7%)
+C = 64.0
 FOLDS = 5
 TARGET_FPR = 0.005
 BENIGN_WEIGHT = 1.0

@@ -464,7 +464,9 @@ _EN: tuple[Signature, ...] = (
          r"\b(?:set|change|mark|update|switch|move)\s+(?:the\s+status\s+of\s+)?(?:all|every|each)\s+(?:\w+\s+){0,2}?"
          r"(?:tickets?|orders?|accounts?|cases)\b[^\n]{0,30}?\b(?:closed|resolved|refunded|deleted|solved)",
          "all|every|each"),
-    _sig("other_tenant", "mass_action", 0.5,
+    # 0.4, not 0.5 (session 7): alone it flagged API docs and changelogs ("404 for another tenant's order") in 6
+    # benign training texts and decided 1 injection; it still counts next to any other signal
+    _sig("other_tenant", "mass_action", 0.4,
          r"\b(?:another|other|different|second|all)\s+(?:tenant|organi[sz]ation|workspace|company)'?s?\s+"
          r"(?:orders?|tickets?|customers?|data|accounts?)", "tenant|organi|workspace|company"),
     # --- instructions about decoding ------------------------------------------------------------------------
