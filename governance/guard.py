@@ -195,6 +195,13 @@ def _line_count(block: bytes) -> int:
 
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # one encoder (json.dumps with options makes one per call)
+_CLEAN = _ENCODE({"flagged": False, "score": 0.0, "reasons": []})  # most lines' verdict, encoded once
+
+
+def _encode(verdict: dict[str, Any]) -> str:
+    if verdict["score"] == 0.0 and not verdict["flagged"] and not verdict["reasons"] and len(verdict) == 3:
+        return _CLEAN
+    return _ENCODE(verdict)
 
 
 def _scan_block(first: int, block: bytes, max_chars: int) -> tuple[bytes, int]:
@@ -207,7 +214,7 @@ def _scan_block(first: int, block: bytes, max_chars: int) -> tuple[bytes, int]:
     if lines[-1] == "":
         lines.pop()
     verdicts = _scan_lines(first, lines, max_chars)
-    return ("\n".join(map(_ENCODE, verdicts)) + "\n").encode(), sum("error" in v for v in verdicts)
+    return ("\n".join(map(_encode, verdicts)) + "\n").encode(), sum("error" in v for v in verdicts)
 
 
 def _scan_lines(first: int, lines: list[str], max_chars: int) -> list[dict[str, Any]]:
