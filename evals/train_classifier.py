@@ -54,7 +54,9 @@ RETIRED = {"heldout.jsonl": "retired_v1", "heldout_v2.jsonl": "retired_v2", "hel
 # train_s7.jsonl: session 7's, from four more (train8_hard = malicious twists of hard-benign kinds and the hard
 # benign kinds themselves, 27 languages; train8_ml = subtle injections and risky benign texts in 30 languages, no
 # English; train8_subtle = English injections without trigger words and near-pair benign texts; train8_docs =
-# long instruction-heavy documents, benign and with one passage aimed at the agent)
+# long instruction-heavy documents, benign and with one passage aimed at the agent; train9_ml = subtle injections
+# and risky benign texts in 30+ languages; train9_tool = tool outputs with one field aimed at the agent, and busy
+# benign ones)
 TRAIN_FILES = ("dev.jsonl", *RETIRED, "train_external.jsonl", "train_s4.jsonl", "train_s6.jsonl", "train_s7.jsonl")
 SEED = 20251124
 # session 5: by source C 32 was level with or 1-3 points above C 16 on every held-out group (16 before); session 7:
