@@ -42,6 +42,9 @@ _DEFAULT_CODES: Mapping[int, str] = {
 }
 
 
+_FASTAPI_BODY_ERROR = "There was an error parsing the body"  # FastAPI's 400 for a body its JSON parser raised on
+
+
 class ApiError(StarletteHTTPException):
     """A failure with a machine-readable ``code``, a human ``message`` and the offending ``field`` (dotted)."""
 
@@ -107,6 +110,8 @@ def install_error_handlers(app: FastAPI) -> None:
         message = str(exc.detail) if exc.status_code < 500 else "internal error"
         if exc.status_code == 404 and message == "Not Found":
             message = "no such route"
+        if exc.status_code == 400 and message == _FASTAPI_BODY_ERROR:  # e.g. JSON nested too deeply to parse
+            code, message = "invalid_json", "the request body is not valid JSON (or is nested too deeply)"
         return error_response(ApiError(exc.status_code, code, message, headers=exc.headers))
 
     async def on_validation(_: Request, exc: Exception) -> Response:

@@ -35,6 +35,8 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any, BinaryIO, Literal, TypeVar
 
+import orjson
+
 from governance.injection.scanner import FLAG_THRESHOLD, Analysis, analyse, analyse_many
 from governance.injection.topics import TopicPolicy, TopicVerdict
 from governance.injection.views import normalize as _normalize
@@ -194,6 +196,7 @@ def _line_count(block: bytes) -> int:
     return n + (not block.endswith((b"\n", b"\r")))
 
 
+_fast_loads = orjson.loads  # ~0.4 us a record instead of ~1.8; it accepts nothing the stdlib would refuse
 _ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # one encoder (json.dumps with options makes one per call)
 _CLEAN = _ENCODE({"flagged": False, "score": 0.0, "reasons": []})  # most lines' verdict, encoded once
 
@@ -276,9 +279,14 @@ def _parse_line(n: int, line: str) -> str | dict[str, Any]:
     if not line.strip():
         return _error_verdict(n, "empty_line", "blank line")
     try:
-        record = json.loads(line)
-    except ValueError as exc:
-        return _error_verdict(n, "invalid_json", str(exc))
+        record = _fast_loads(line)
+    except ValueError:  # what orjson refuses (NaN, a lone surrogate, a huge number) is read as the stdlib reads it,
+        try:            # and a line that is not JSON gets the stdlib's message
+            record = json.loads(line)
+        except ValueError as exc:
+            return _error_verdict(n, "invalid_json", str(exc))
+        except RecursionError:
+            return _error_verdict(n, "invalid_json", "nested too deeply")
     if not isinstance(record, dict) or not isinstance(record.get("text"), str):
         return _error_verdict(n, "invalid_record", 'each line must be an object with a string "text"')
     return str(record["text"])

@@ -68,6 +68,8 @@ class JsonPlanner:
             parsed = json.loads(str(raw.content))
         except ValueError as exc:
             return PlannerOutput(parsed=None, raw=raw, error=f"reply is not JSON: {exc}")
+        except RecursionError:
+            return PlannerOutput(parsed=None, raw=raw, error="reply is not JSON: nested too deeply")
         if not isinstance(parsed, dict):
             return PlannerOutput(parsed=None, raw=raw, error="reply is not a JSON object")
         return PlannerOutput(parsed=parsed, raw=raw)

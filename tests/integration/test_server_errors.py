@@ -87,6 +87,8 @@ def test_malformed_json_and_wrong_types(http: httpx.Client) -> None:
     hdr = {"content-type": "application/json"}
     assert_error(http.post("/threads", content=b"{not json", headers=hdr), 400, "invalid_json")
     assert_error(http.post("/threads/search", content=b"[1, 2", headers=hdr), 400, "invalid_json")
+    deep = b'{"metadata": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"  # the stdlib parser's RecursionError
+    assert_error(http.post("/threads", content=deep, headers=hdr), 400, "invalid_json")
     assert_error(http.post("/threads", json={"thread_id": "not-a-uuid"}), 422, "validation_error", "thread_id")
     assert_error(http.post("/threads/search", json={"limit": "many"}), 422, "validation_error", "limit")
     assert_error(http.post("/threads/search", json={"limit": -1}), 422, "validation_error", "limit")
