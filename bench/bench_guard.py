@@ -119,6 +119,34 @@ def _jsonl_rows(texts: list[str]) -> list[dict[str, Any]]:
     ]
 
 
+REDOS_TARGET_MS = 10.0  # the most one signature's regex may take on one adversarial 600-character segment
+
+
+def _adversarial_rows() -> list[dict[str, Any]]:
+    """Catastrophic backtracking: each signature's regex alone on near-miss segments drawn from its own parse
+    tree (``bench/redos.py``; what Hyperscan would let through to it, since its translations are supersets), the
+    worst one reported; and all those texts through ``scan_many``, end to end."""
+    from bench.redos import pumped
+    from governance.guard import scan_many
+    from governance.injection.signatures import SIGNATURES
+
+    worst, texts = (0.0, ""), []
+    for k, sig in enumerate(SIGNATURES):
+        search = sig.pattern.compiled.search
+        for text in pumped(sig.pattern.pattern, int(sig.pattern.flags), 40, seed=k):
+            started = time.perf_counter()
+            search(text)
+            worst = max(worst, (time.perf_counter() - started, sig.id))
+            texts.append(text)
+    ms = round(worst[0] * 1000, 2)
+    size = sum(len(t.encode()) for t in texts)
+    cpu = _best_cpu(lambda: scan_many(texts), repeat=1)
+    return [row(SECTION, "adversarial segments, slowest signature regex", ms, "ms",
+                target=f"<= {REDOS_TARGET_MS:g}", met=check(ms, "<=", REDOS_TARGET_MS),
+                note=f"{worst[1]}; {len(texts)} near-miss texts of <= 600 chars, 40 per signature"),
+            _mb_s("adversarial near-miss texts, scan_many", size, cpu, f"{len(texts)} texts", target=False)]
+
+
 def run() -> list[dict[str, Any]]:
     from governance.guard import scan_many, scan_untrusted
     from governance.injection import hsengine
@@ -157,6 +185,7 @@ def run() -> list[dict[str, Any]]:
         finally:
             hsengine.set_mode(previous)
 
+    rows += _adversarial_rows()
     if hsengine.enabled():
         rows += _jsonl_rows(texts)
         started = time.perf_counter()
