@@ -58,6 +58,11 @@ HELDOUT_NOTES = {
     "heldout_v7.jsonl": "written in session 7 by two more writers who never read the guard, the corpus or the tests "
                         "(200 / 300 English, mostly subtle, a fifth long; 130 / 200 in 20 other languages), after that "
                         "session's changes were decided; measured once, on the guard that session shipped; pristine",
+    "heldout_v8.jsonl": "written in session 8 by two more writers who never read the guard, the corpus or the tests: "
+                        "150 / 250 tool outputs (JSON records, carrier and webhook payloads, CRM exports, web pages, "
+                        "logs, inbox listings; the injection buried in one field, 138 of 150 without the usual trigger "
+                        "words) and 150 / 250 tickets, notes, emails and chats (60% English, the rest in 20 other "
+                        "languages); measured once, on the guard that session shipped; pristine",
 }
 HELDOUT_DEFAULT_NOTE = "written independently of the rules and the classifier; never used for tuning"
 
