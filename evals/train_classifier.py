@@ -57,7 +57,11 @@ RETIRED = {"heldout.jsonl": "retired_v1", "heldout_v2.jsonl": "retired_v2", "hel
 # long instruction-heavy documents, benign and with one passage aimed at the agent; train9_ml = subtle injections
 # and risky benign texts in 30+ languages; train9_tool = tool outputs with one field aimed at the agent, and busy
 # benign ones)
-TRAIN_FILES = ("dev.jsonl", *RETIRED, "train_external.jsonl", "train_s4.jsonl", "train_s6.jsonl", "train_s7.jsonl")
+# train_s8.jsonl: session 8's (train9_tool = the last 215 of that writer's 560 tool outputs; train10_ml = subtle
+# injections and risky benign texts in 30 languages, no English; train10_tool = tool outputs with the injection
+# buried in one field, and busy benign ones: the first 360 of 600)
+TRAIN_FILES = ("dev.jsonl", *RETIRED, "train_external.jsonl", "train_s4.jsonl", "train_s6.jsonl", "train_s7.jsonl",
+               "train_s8.jsonl")
 SEED = 20251124
 # session 5: by source C 32 was level with or 1-3 points above C 16 on every held-out group (16 before); session 7:
 # leaving out each of the 8 subtle and long-document writers' groups in turn, pooled, C 64 found 39.8% of their
