@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import resource
 import subprocess
 import sys
@@ -141,10 +142,48 @@ def _adversarial_rows() -> list[dict[str, Any]]:
     ms = round(worst[0] * 1000, 2)
     size = sum(len(t.encode()) for t in texts)
     cpu = _best_cpu(lambda: scan_many(texts), repeat=1)
+    other = _other_regexes()
+    other_worst = (0.0, "")
+    for k, (name, pattern) in enumerate(other):
+        for text in pumped(pattern.pattern, pattern.flags & ~re.UNICODE, 40, seed=k):
+            started = time.perf_counter()
+            pattern.search(text)
+            other_worst = max(other_worst, (time.perf_counter() - started, name))
+    other_ms = round(other_worst[0] * 1000, 2)
     return [row(SECTION, "adversarial segments, slowest signature regex", ms, "ms",
                 target=f"<= {REDOS_TARGET_MS:g}", met=check(ms, "<=", REDOS_TARGET_MS),
                 note=f"{worst[1]}; {len(texts)} near-miss texts of <= 600 chars, 40 per signature"),
-            _mb_s("adversarial near-miss texts, scan_many", size, cpu, f"{len(texts)} texts", target=False)]
+            _mb_s("adversarial near-miss texts, scan_many", size, cpu, f"{len(texts)} texts", target=False),
+            row(SECTION, "adversarial segments, slowest other regex on outsiders' text", other_ms, "ms",
+                target=f"<= {REDOS_TARGET_MS:g}", met=check(other_ms, "<=", REDOS_TARGET_MS),
+                note=f"{other_worst[1]}; {len(other)} module-level regexes of {len(OUTSIDER_TEXT_MODULES)} "
+                     f"modules, `search` on 40 near-miss texts each")]
+
+
+# Modules whose compiled regexes read text an outsider wrote (tickets, documents, tool outputs, model replies,
+# HTTP input). Their module-level patterns are fuzzed like the signatures, with ``search`` (the worst use: a
+# pattern the code only ``fullmatch``es is measured under ``search`` too). Pydantic field patterns are left out:
+# pydantic-core runs them with Rust's linear-time regex engine.
+OUTSIDER_TEXT_MODULES = (
+    "governance.injection.views", "governance.injection.scanner", "governance.injection.classifier",
+    "governance.injection.topics", "governance.pii", "governance.guard", "governance.quarantine",
+    "tools._private", "nodes.plan", "api.routes.runs", "api.errors",
+)
+
+
+def _other_regexes() -> list[tuple[str, re.Pattern[str]]]:
+    """Every compiled ``str`` pattern bound at module level in ``OUTSIDER_TEXT_MODULES`` (or one level down, in a
+    tuple, list or dict there), by ``module.name``."""
+    import importlib
+
+    found: dict[int, tuple[str, re.Pattern[str]]] = {}
+    for module in OUTSIDER_TEXT_MODULES:
+        for attr, value in vars(importlib.import_module(module)).items():
+            items = value.values() if isinstance(value, dict) else value if isinstance(value, tuple | list) else (value,)
+            for item in items:
+                if isinstance(item, re.Pattern) and isinstance(item.pattern, str):
+                    found.setdefault(id(item), (f"{module}.{attr}", item))
+    return list(found.values())
 
 
 def run() -> list[dict[str, Any]]:

@@ -65,3 +65,16 @@ def test_the_adversarial_texts_are_segment_sized_near_misses() -> None:
 def test_the_rewritten_signatures_still_fire(text: str, signature: str) -> None:
     fired = {r.split(":")[1].split("@")[0] for r in scan_untrusted(text).reasons if r.startswith("signature:")}
     assert signature in fired, (signature, fired)
+
+
+def test_the_other_regexes_on_outsiders_text_are_all_collected_for_the_bench() -> None:
+    """``make bench`` fuzzes every module-level regex of the modules that read outsiders' text (views, PII,
+    tools, the plan's extraction, HTTP input); a collector that silently found none would report "MET"."""
+    from bench.bench_guard import OUTSIDER_TEXT_MODULES, _other_regexes
+
+    names = {name for name, _ in _other_regexes()}
+    assert {"governance.pii._EMAIL", "governance.pii._PHONE", "governance.injection.views._NOT_LEET",
+            "tools._private.EMAIL_RE", "api.routes.runs._STREAM_ID"} <= names
+    assert {name.rsplit(".", 1)[0] for name in names} >= {"governance.injection.views", "governance.pii",
+                                                          "governance.injection.scanner", "tools._private"}
+    assert all(pattern.pattern for _, pattern in _other_regexes()) and len(OUTSIDER_TEXT_MODULES) >= 8
