@@ -32,7 +32,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import chain, islice
 from typing import Any, BinaryIO, Literal, TypeVar
 
 import orjson
@@ -152,6 +152,9 @@ def scan_jsonl(lines: Iterable[str], *, max_chars: int = UNTRUSTED_MAX_CHARS,
     batch, it scans here): the same verdicts in the same order, at most ``2 * workers`` batches read ahead.
     ``scan_jsonl_stream`` is the same over bytes (what ``warden scan`` runs)."""
     lines, size = iter(lines), max(1, batch)
+    head = next(lines, None)
+    if head is not None and (head := head.removeprefix(_BOM)):  # a byte order mark at the very start is
+        lines = chain([head], lines)                                # dropped, as ``scan_jsonl_stream`` does
     chunks = iter(lambda: list(islice(lines, size)), [])
     jobs = _numbered((chunk, len(chunk)) for chunk in chunks)
     for verdicts in _ordered_map(_scan_lines, jobs, max_chars, workers if batch > 1 else 1):
@@ -169,7 +172,7 @@ def scan_jsonl_stream(source: BinaryIO, sink: BinaryIO, *, max_chars: int = UNTR
     process only moves bytes: the work spreads over the worker processes instead of queueing behind one
     process's JSON (the ``scan_jsonl`` path sends lines out and dicts back)."""
     size = max(1, batch)
-    blocks = iter(lambda: b"".join(islice(source, size)), b"")
+    blocks = _without_bom(iter(lambda: b"".join(islice(source, size)), b""))
     jobs = _numbered((block, _line_count(block)) for block in blocks)
     bad = 0
     for out, errors in _ordered_map(_scan_block, jobs, max_chars, workers if batch > 1 else 1):
@@ -177,6 +180,21 @@ def scan_jsonl_stream(source: BinaryIO, sink: BinaryIO, *, max_chars: int = UNTR
         sink.flush()
         bad += errors
     return bad
+
+
+_BOM = "\ufeff"
+
+
+def _without_bom(blocks: Iterator[bytes]) -> Iterator[bytes]:
+    """``blocks`` with a UTF-8 byte order mark at the very start of the input dropped (Windows editors and
+    PowerShell write one; RFC 8259 lets a parser ignore it). Anywhere else it stays, and that line is not JSON."""
+    first = next(blocks, None)
+    if first is None:
+        return
+    first = first.removeprefix(_BOM.encode())
+    if first:
+        yield first
+    yield from blocks
 
 
 def _numbered(items: Iterable[tuple[Any, int]]) -> Iterator[tuple[int, Any]]:
