@@ -163,9 +163,10 @@ def scan_jsonl(lines: Iterable[str], *, max_chars: int = UNTRUSTED_MAX_CHARS,
 
 def scan_jsonl_stream(source: BinaryIO, sink: BinaryIO, *, max_chars: int = UNTRUSTED_MAX_CHARS,
                       batch: int = JSONL_BATCH, workers: int = 1) -> int:
-    r"""``scan_jsonl`` from bytes to bytes: JSONL read from ``source`` (UTF-8; undecodable bytes become U+FFFD,
-    lines end at ``\n``, ``\r\n`` or ``\r`` as in text mode), one JSON verdict a line written to ``sink`` in
-    input order, a batch at a time (each flushed: ``batch=1`` answers every line before reading the next).
+    r"""``scan_jsonl`` from bytes to bytes: JSONL read from ``source`` (UTF-8, a byte order mark at the start
+    ignored; undecodable bytes become U+FFFD, lines end at ``\n``, ``\r\n`` or ``\r`` as in text mode), one
+    JSON verdict a line written to ``sink`` in input order, a batch at a time (each flushed: ``batch=1`` answers
+    every line before reading the next).
     Returns how many lines were unreadable (each got an error verdict).
 
     Each batch is decoded, parsed, scanned and encoded by whoever scans it, so with ``workers`` > 1 the main
