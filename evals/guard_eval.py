@@ -63,6 +63,12 @@ HELDOUT_NOTES = {
                         "logs, inbox listings; the injection buried in one field, 138 of 150 without the usual trigger "
                         "words) and 150 / 250 tickets, notes, emails and chats (60% English, the rest in 20 other "
                         "languages); measured once, on the guard that session shipped; pristine",
+    "heldout_v9.jsonl": "written in session 9 by two more writers who never read the guard, the corpus or the tests, "
+                        "as a representative mix rather than only subtle text: 170 / 230 English and 130 / 170 in 20 "
+                        "other languages; the injections a third direct (ignore-previous, fake system blocks, to-dos for "
+                        "the assistant), a third hidden or obfuscated (comments, fields, homoglyphs, base64), a third "
+                        "subtle social engineering; tickets, emails, chats, notes, KB and tool outputs; measured once, "
+                        "on the guard that session shipped; pristine",
 }
 HELDOUT_DEFAULT_NOTE = "written independently of the rules and the classifier; never used for tuning"
 
