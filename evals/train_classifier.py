@@ -60,8 +60,12 @@ RETIRED = {"heldout.jsonl": "retired_v1", "heldout_v2.jsonl": "retired_v2", "hel
 # train_s8.jsonl: session 8's (train9_tool = the last 215 of that writer's 560 tool outputs; train10_ml = subtle
 # injections and risky benign texts in 30 languages, no English; train10_tool = tool outputs with the injection
 # buried in one field, and busy benign ones: the first 360 of 600)
+# train_s9.jsonl: session 9's (train10_tool = the other 240 of that writer's 600; train11_subtle = English
+# injections without trigger words and benign texts in the same voices; train11_ml = subtle injections and risky
+# benign texts in 30 languages, no English; train11_tool = tool outputs with one field aimed at the agent, a
+# quarter not in English, and busy benign ones)
 TRAIN_FILES = ("dev.jsonl", *RETIRED, "train_external.jsonl", "train_s4.jsonl", "train_s6.jsonl", "train_s7.jsonl",
-               "train_s8.jsonl")
+               "train_s8.jsonl", "train_s9.jsonl")
 SEED = 20251124
 # session 5: by source C 32 was level with or 1-3 points above C 16 on every held-out group (16 before); session 7:
 # leaving out each of the 8 subtle and long-document writers' groups in turn, pooled, C 64 found 39.8% of their
