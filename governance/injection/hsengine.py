@@ -27,9 +27,10 @@ UTF-8) is left to the pure-Python path by the caller (``candidates`` returns Non
 If the ``hyperscan`` package cannot be imported (another CPU architecture), ``engine()`` returns None and the
 scanner keeps its pure-Python path (literal prefilter + anchors); both paths give the same verdicts.
 
-The database is compiled lazily, once per process, under a lock (about 3.5 s for the ~100 signatures, most of
-it for ``ignore_previous``), and kept in a cache file keyed by everything it depends on (``cache_dir()``;
-loading it takes ~2 ms); each thread scans with its own scratch space (Hyperscan's scratch must not be shared
+The database is loaded or compiled lazily, once per process, under a lock, and kept in a cache file keyed by
+everything it depends on (``cache_dir()``; loading it takes a few ms). Compiling the 279 signatures takes ~10 s,
+so the databases are also shipped with the code, compiled ahead of time (``SHIPPED``, ``ship()``): an empty cache
+is filled from them. Each thread scans with its own scratch space (Hyperscan's scratch must not be shared
 by concurrent scans). ``views.py`` uses a second, small database for its view triggers.
 """
 
@@ -37,6 +38,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import lzma
 import os
 import platform
 import re
@@ -336,7 +338,7 @@ class Engine:
     never); see ``cache_dir()``."""
 
     def __init__(self, patterns: Sequence[RegexSource], *, cache: Path | None = None,
-                 single: bool = False, bounded: int = MAX_BOUNDED) -> None:
+                 single: bool = False, bounded: int = MAX_BOUNDED, shipped: Path | None = None) -> None:
         if _hs is None:
             raise RuntimeError("hyperscan is not installed")
         started = time.perf_counter()
@@ -344,7 +346,10 @@ class Engine:
         if single:  # only whether each matches, not where: one event per regex at most
             self.flags |= _hs.HS_FLAG_SINGLEMATCH
         self.size = len(patterns)
-        self.cache_file = cache / f"guard-{_cache_key(patterns, self.flags, bounded)}.hsdb" if cache is not None else None
+        name = f"guard-{_cache_key(patterns, self.flags, bounded)}.hsdb"
+        self.cache_file = cache / name if cache is not None else None
+        self.shipped_file = shipped / f"{name}.xz" if shipped is not None else None
+        self.from_shipped = False
         loaded = self._load()
         if loaded is not None:
             self.database, fallback = loaded
@@ -366,12 +371,33 @@ class Engine:
         self._local = threading.local()
 
     def _load(self) -> tuple[Any, dict[int, str]] | None:
-        """The database and fallback list from the cache file, or None (absent, unreadable, or made by another
-        Hyperscan: the key holds its version, and a file that does not deserialise is simply recompiled)."""
-        if self.cache_file is None or _hs is None:
+        """The database and fallback list from the cache file, else from the one shipped with the code (then
+        copied to the cache), or None (absent, unreadable, or made by another Hyperscan or for a CPU without
+        the features it uses: the key holds the version, and a file that does not deserialise is recompiled)."""
+        if _hs is None:
             return None
+        if self.cache_file is not None:
+            try:
+                got = self._parse(self.cache_file.read_bytes())
+            except OSError:
+                got = None
+            if got is not None:
+                return got
+        if self.shipped_file is not None:
+            try:
+                raw = lzma.decompress(self.shipped_file.read_bytes())
+            except (OSError, lzma.LZMAError):
+                return None
+            got = self._parse(raw)
+            if got is not None:
+                self.from_shipped = True
+                self._write(raw)
+            return got
+        return None
+
+    def _parse(self, raw: bytes) -> tuple[Any, dict[int, str]] | None:
+        assert _hs is not None
         try:
-            raw = self.cache_file.read_bytes()
             size = int.from_bytes(raw[:4], "little")
             header = json.loads(raw[4:4 + size])
             fallback = {int(k): str(v) for k, v in header["fallback"].items()}
@@ -380,8 +406,16 @@ class Engine:
             if header.get("size") != self.size or (database is None) != (len(fallback) == self.size):
                 return None
             return database, fallback
-        except (OSError, ValueError, KeyError, TypeError, AttributeError, _hs.error):
+        except (ValueError, KeyError, TypeError, AttributeError, _hs.error):
             return None
+
+    def serialized(self, fallback: dict[int, str] | None = None) -> bytes:
+        """The cache file's bytes: a length-prefixed JSON header (size, fallback reasons), then the database."""
+        assert _hs is not None
+        reasons = self.fallback_reasons if fallback is None else fallback
+        header = json.dumps({"size": self.size, "fallback": reasons}).encode()
+        body = _hs.dumpb(self.database) if self.database is not None else b""
+        return len(header).to_bytes(4, "little") + header + body
 
     def _save(self, fallback: dict[int, str]) -> None:
         """Write the cache file atomically; a cache that cannot be written only costs the next process the
@@ -389,14 +423,20 @@ class Engine:
         if self.cache_file is None or _hs is None:
             return
         try:
-            header = json.dumps({"size": self.size, "fallback": fallback}).encode()
-            body = _hs.dumpb(self.database) if self.database is not None else b""
+            self._write(self.serialized(fallback))
+        except _hs.error:
+            return
+
+    def _write(self, raw: bytes) -> None:
+        if self.cache_file is None:
+            return
+        try:
             self.cache_file.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.cache_file.parent, prefix=".guard-")
             with os.fdopen(fd, "wb") as f:
-                f.write(len(header).to_bytes(4, "little") + header + body)
+                f.write(raw)
             os.replace(tmp, self.cache_file)
-        except (OSError, _hs.error):
+        except OSError:
             return
 
     def _compile(self, expressions: dict[int, bytes], fallback: dict[int, str]) -> Any:
@@ -504,8 +544,10 @@ def _cache_key(patterns: Sequence[RegexSource], flags: int, bounded: int = MAX_B
     Unicode version), the Hyperscan build and the compile flags."""
     h = hashlib.sha256()
     version = getattr(_hs, "__version__", "?")
-    h.update(f"{TRANSLATION}|{sys.version}|{unicodedata.unidata_version}|{version}|{flags}|{platform.machine()}"
-             .encode())
+    # Python's minor version, not its build: the translation reads ``re``'s parse tree, which a patch release
+    # does not change, so a database shipped with the code (``SHIPPED``) serves every 3.11.x
+    h.update(f"{TRANSLATION}|{sys.version_info[0]}.{sys.version_info[1]}|{unicodedata.unidata_version}|{version}|"
+             f"{flags}|{platform.machine()}".encode())
     if bounded != MAX_BOUNDED:
         h.update(f"|bounded={bounded}".encode())
     for p in patterns:
@@ -522,6 +564,12 @@ def cache_dir() -> Path | None:
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "warden"
 
+
+# Databases compiled ahead of time and shipped with the code (xz, ~0.3 MB), for the Python minor version,
+# Hyperscan build and machine of ``uv.lock``'s environment: a fresh machine or container loads them (~25 ms)
+# instead of compiling for ~10 s on its first scan. Another setup does not match their keys and compiles as
+# before. ``python -m governance.injection.hsengine`` rewrites them; a unit test checks they are current.
+SHIPPED = Path(__file__).with_name("hsdb")
 
 _LOCK = threading.Lock()
 _ENGINES: dict[tuple[object, ...], Engine | None] = {}
@@ -555,6 +603,40 @@ def engine(patterns: Sequence[RegexSource], *, single: bool = False,
     if got is None and key not in _ENGINES:
         with _LOCK:
             if key not in _ENGINES:
-                _ENGINES[key] = Engine(patterns, cache=cache_dir(), single=single, bounded=bounded)
+                _ENGINES[key] = Engine(patterns, cache=cache_dir(), single=single, bounded=bounded,
+                                       shipped=SHIPPED)
             got = _ENGINES[key]
     return got
+
+
+def ship(directory: Path = SHIPPED) -> list[Path]:
+    """Compile (or load) every database the guard uses (the signatures, the views' gates and hints) and write
+    them, xz-compressed, to ``directory``; files there for databases no longer in use are removed."""
+    from governance.injection import scanner, views  # the guard's own engines, built as it builds them
+
+    if not enabled():
+        raise RuntimeError("hyperscan is not available (or $WARDEN_GUARD_ENGINE=python): nothing to ship")
+    built = [scanner.hyperscan_engine(), views._hint_engine(), *views._gate_engines()]
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for eng in built:
+        assert eng is not None and eng.shipped_file is not None
+        path = directory / eng.shipped_file.name
+        path.write_bytes(lzma.compress(eng.serialized(), preset=9 | lzma.PRESET_EXTREME))
+        written.append(path)
+    for stale in directory.glob("guard-*.hsdb.xz"):
+        if stale not in written:
+            stale.unlink()
+    (directory / "MANIFEST.json").write_text(json.dumps(shipped_environment(), indent=2) + "\n")
+    return written
+
+
+def shipped_environment() -> dict[str, str]:
+    """What the shipped databases' keys were computed for, besides the patterns (``MANIFEST.json``)."""
+    return {"python": f"{sys.version_info[0]}.{sys.version_info[1]}", "hyperscan": getattr(_hs, "__version__", "?"),
+            "machine": platform.machine(), "unicodedata": unicodedata.unidata_version, "translation": str(TRANSLATION)}
+
+
+if __name__ == "__main__":  # pragma: no cover - a maintenance command
+    for shipped_path in ship():
+        print(f"{shipped_path} ({shipped_path.stat().st_size / 1e3:.0f} kB)")
