@@ -32,7 +32,7 @@ def test_the_shipped_databases_are_the_current_ones() -> None:
         pytest.skip(f"shipped for {MANIFEST}, this is {hsengine.shipped_environment()}: they are compiled here")
     shipped = sorted(p.name for p in hsengine.SHIPPED.glob("guard-*.hsdb.xz"))
     current = sorted(e.shipped_file.name for e in _engines() if e.shipped_file is not None)
-    assert shipped == current
+    assert shipped == current, "stale: run python -m governance.injection.hsengine and commit governance/injection/hsdb"
 
 
 def test_an_empty_cache_is_filled_from_the_shipped_database(tmp_path: Path) -> None:
