@@ -382,6 +382,7 @@ class Engine:
             except OSError:
                 got = None
             if got is not None:
+                _mark_used(self.cache_file)
                 return got
         if self.shipped_file is not None:
             try:
@@ -438,6 +439,7 @@ class Engine:
             os.replace(tmp, self.cache_file)
         except OSError:
             return
+        prune_cache(self.cache_file.parent, keep=self.cache_file)
 
     def _compile(self, expressions: dict[int, bytes], fallback: dict[int, str]) -> Any:
         assert _hs is not None
@@ -563,6 +565,42 @@ def cache_dir() -> Path | None:
         return None if configured.strip().lower() in ("", "off", "0", "none") else Path(configured)
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "warden"
+
+
+CACHE_MAX_IDLE_S = 30 * 86400  # a cached database nobody has loaded for this long is deleted by the next write
+_MARK_EVERY_S = 86400         # how stale a cache file's mtime may get before a load refreshes it
+
+
+def _mark_used(path: Path) -> None:
+    """Refresh the mtime of a cache file just loaded (at most once a day), so ``prune_cache`` sees it in use."""
+    try:
+        if time.time() - path.stat().st_mtime > _MARK_EVERY_S:
+            os.utime(path)
+    except OSError:
+        pass
+
+
+def prune_cache(directory: Path, *, keep: Path | None = None, max_idle_s: float = CACHE_MAX_IDLE_S) -> list[Path]:
+    """Delete the guard databases in ``directory`` that no process has loaded or written for ``max_idle_s``
+    (every change to a signature leaves a ~5 MB file under a new key; nothing else would ever remove the old
+    ones), and leftovers of interrupted writes. ``keep`` is never deleted. Other files are not touched; a
+    database deleted here that some old checkout still uses is only compiled (or copied from its shipped
+    one) again. Returns what was deleted."""
+    now, removed = time.time(), []
+    try:
+        candidates = [*directory.glob("guard-*.hsdb"), *directory.glob(".guard-*")]
+    except OSError:
+        return removed
+    for path in candidates:
+        if keep is not None and path == keep:
+            continue
+        try:
+            if now - path.stat().st_mtime > max_idle_s:
+                path.unlink()
+                removed.append(path)
+        except OSError:
+            continue
+    return removed
 
 
 # Databases compiled ahead of time and shipped with the code (xz, ~0.3 MB), for the Python minor version,

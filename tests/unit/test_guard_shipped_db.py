@@ -64,3 +64,30 @@ def test_a_shipped_file_that_does_not_fit_is_compiled_afresh(tmp_path: Path) -> 
     probe.shipped_file.write_bytes(lzma.compress(other.serialized()))
     fresh = hsengine.Engine(patterns, cache=tmp_path / "cache2", shipped=shipped)
     assert not fresh.from_shipped and not fresh.from_cache
+
+
+def test_writing_a_database_prunes_the_cache_of_long_unused_ones(tmp_path: Path) -> None:
+    """Every signature change leaves a ~5 MB database under a new key; the next write deletes those nobody has
+    loaded for ``CACHE_MAX_IDLE_S`` (and stale temp files), and a load keeps a file in use from being pruned."""
+    import os
+    import time
+
+    month_ago = time.time() - hsengine.CACHE_MAX_IDLE_S - 3600
+    stale, recent, temp = tmp_path / "guard-000stale.hsdb", tmp_path / "guard-000recent.hsdb", tmp_path / ".guard-x1"
+    other = tmp_path / "notes.txt"      # not ours: never touched
+    for path in (stale, recent, temp, other):
+        path.write_bytes(b"x")
+    for path in (stale, temp, other):
+        os.utime(path, (month_ago, month_ago))
+    patterns = [s.pattern for s in INDEX.signatures[:3]]
+    engine = hsengine.Engine(patterns, cache=tmp_path)
+    assert engine.cache_file is not None and engine.cache_file.exists() and not engine.from_cache
+    assert not stale.exists() and not temp.exists() and recent.exists() and other.exists()
+
+    # a cached database in use: loading it refreshes its mtime, so the next write elsewhere keeps it
+    os.utime(engine.cache_file, (month_ago, month_ago))
+    again = hsengine.Engine(patterns, cache=tmp_path)
+    assert again.from_cache and time.time() - engine.cache_file.stat().st_mtime < 60
+    hsengine.Engine([s.pattern for s in INDEX.signatures[:4]], cache=tmp_path)
+    assert engine.cache_file.exists()
+    assert hsengine.prune_cache(tmp_path / "missing") == []
