@@ -62,6 +62,9 @@ _CONFUSABLE_PAIRS = (
 CONFUSABLES: dict[int, str] = {
     ord(pair[0]): pair[-1] for pair in _CONFUSABLE_PAIRS.split() if len(pair) >= 2
 }
+# Letters drawn as emoji that NFKC leaves alone: negative circled and negative squared capitals (🅸🅶🅽🅾🆁🅴);
+# the circled and squared ones (ⓘ, 🄸) NFKC folds already. Regional indicators are not here: they spell flags.
+CONFUSABLES.update({base + k: chr(ord("a") + k) for base in (0x1F150, 0x1F170) for k in range(26)})
 _CONFUSABLE_RE = re.compile("[" + "".join(chr(c) for c in CONFUSABLES) + "]")
 
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "@": "a",
@@ -562,7 +565,7 @@ _WORD = re.compile(r"\w+")
 # \w for str patterns: ASCII letters, digits and "_", and every character str.isalnum() accepts
 _WORD_BMP = np.array([chr(c).isalnum() or c == 0x5F for c in range(1 << 16)], dtype=bool)
 _CONFUSABLE_BMP = np.zeros(1 << 16, dtype=bool)
-_CONFUSABLE_BMP[list(CONFUSABLES)] = True
+_CONFUSABLE_BMP[[c for c in CONFUSABLES if c < 1 << 16]] = True
 
 
 def has_mixed_script_word(plain: str) -> bool:
