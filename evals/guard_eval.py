@@ -69,6 +69,12 @@ HELDOUT_NOTES = {
                         "the assistant), a third hidden or obfuscated (comments, fields, homoglyphs, base64), a third "
                         "subtle social engineering; tickets, emails, chats, notes, KB and tool outputs; measured once, "
                         "on the guard that session shipped; pristine",
+    "heldout_v10.jsonl": "written in session 10 by two more writers who never read the guard, the corpus or the tests, "
+                         "composed like v9: 170 / 230 English and 130 / 170 in 20 other languages (15 texts each); the "
+                         "injections a third direct, a third hidden or obfuscated (comments, fields, homoglyphs, "
+                         "zero-width, base64, buried in long content), a third subtle; a third of the texts under 200 "
+                         "characters, a third 200-600, a third 600-2,500; measured once, on the guard that session "
+                         "shipped; pristine",
 }
 HELDOUT_DEFAULT_NOTE = "written independently of the rules and the classifier; never used for tuning"
 
