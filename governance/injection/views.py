@@ -5,7 +5,7 @@ trick a model would see through but a regex would not:
 
 - ``plain``: Unicode NFKC (full-width, mathematical and circled letters become ASCII), zero-width and bidi
   control characters removed, whitespace collapsed, lower case. Every other view starts from this one.
-- ``confusables``: Cyrillic and Greek look-alike letters folded to Latin (``іgnоrе`` -> ``ignore``). Only built
+- ``confusables``: Cyrillic and Greek look-alikes and letters drawn as emoji folded to Latin (``іgnоrе`` -> ``ignore``). Only built
   when such letters occur, and kept apart from ``plain`` so that genuine Russian or Greek text is still matched
   by the signatures written in those languages.
 - ``markup``: HTML entities decoded, tags and comment markers removed, markdown emphasis dropped.
