@@ -28,7 +28,7 @@ import codecs
 import html
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import unquote_plus
 
@@ -48,7 +48,6 @@ _INVISIBLE_CODEPOINTS: list[int] = (
 )
 INVISIBLE: dict[int, None] = dict.fromkeys(_INVISIBLE_CODEPOINTS, None)
 _INVISIBLE_SET = frozenset(chr(c) for c in _INVISIBLE_CODEPOINTS)
-_INVISIBLE_RE = re.compile("[" + "".join(re.escape(chr(c)) for c in _INVISIBLE_CODEPOINTS) + "]")
 
 # Lower-case look-alikes only: views are lower-cased before folding.
 _CONFUSABLE_PAIRS = (
@@ -65,7 +64,24 @@ CONFUSABLES: dict[int, str] = {
 # Letters drawn as emoji that NFKC leaves alone: negative circled and negative squared capitals (🅸🅶🅽🅾🆁🅴);
 # the circled and squared ones (ⓘ, 🄸) NFKC folds already. Regional indicators are not here: they spell flags.
 CONFUSABLES.update({base + k: chr(ord("a") + k) for base in (0x1F150, 0x1F170) for k in range(26)})
-_CONFUSABLE_RE = re.compile("[" + "".join(chr(c) for c in CONFUSABLES) + "]")
+
+
+def _char_class(codepoints: Iterable[int]) -> str:
+    """A regex character class of ``codepoints`` with every run of consecutive ones written as a range. ``re``
+    tests a class holding any character above U+FFFF item by item (no bitmap), so the emoji letters as 52
+    single characters made a search ~12x slower (2 ms on a 16 KB text) than as two ranges."""
+    items: list[str] = []
+    run: list[int] = []
+    for c in [*sorted(set(codepoints)), -2]:
+        if run and c != run[-1] + 1:
+            a, b = re.escape(chr(run[0])), re.escape(chr(run[-1]))
+            items.append(a if len(run) == 1 else a + b if len(run) == 2 else f"{a}-{b}")
+            run = []
+        run.append(c)
+    return "[" + "".join(items) + "]"
+
+
+_CONFUSABLE_RE = re.compile(_char_class(CONFUSABLES))
 
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "@": "a",
                        "$": "s", "!": "i", "|": "l", "€": "e", "+": "t"})
