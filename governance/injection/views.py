@@ -312,10 +312,17 @@ def replace_surrogates(text: str) -> str:
     return text
 
 
+def _nfkc(text: str) -> str:
+    """NFKC (surrogates as U+FFFD), with the Turkish capital dotted I as a plain "I": lower-cased, "İ" becomes
+    "i" and a combining dot, so "YÖNETİCİ BİLDİRİMİ" would never read as "yönetici bildirimi"."""
+    out = unicodedata.normalize("NFKC", replace_surrogates(text))
+    return out.replace("\u0130", "I") if "\u0130" in out else out
+
+
 def folded(text: str) -> str:
     """NFKC with invisible and bidi characters removed (surrogates as U+FFFD): the first step of ``normalize``
     and what encoded spans are decoded from (case and spacing intact)."""
-    return text if text.isascii() else strip_invisible(unicodedata.normalize("NFKC", replace_surrogates(text)))
+    return text if text.isascii() else strip_invisible(_nfkc(text))
 
 
 def normalize(text: str) -> str:
@@ -348,7 +355,7 @@ def normalize_many(texts: Sequence[str]) -> tuple[list[str], list[str]]:
         if joined.count(JOIN) != len(group) - 1:
             return [normalize(t) for t in texts], [folded(t) for t in texts]
         if group is wide:
-            joined = strip_invisible(unicodedata.normalize("NFKC", replace_surrogates(joined)))
+            joined = strip_invisible(_nfkc(joined))
         normal = _newlines(collapse_spaces(joined))
         for i, f, n in zip(group, joined.split(JOIN), normal.split(JOIN), strict=True):
             folds[i] = f
@@ -567,14 +574,20 @@ def views(text: str, *, depth: int = 0, kind: str = "plain", plain: str | None =
 
 
 def has_invisible_inside_words(text: str) -> bool:
-    """Invisible characters between letters (``ig\u200bnore``) rather than inside emoji sequences."""
+    """Invisible characters between letters (``ig\u200bnore``) rather than inside emoji sequences, or a
+    (non-)joiner between two letters of a script that spells with it (Hebrew onwards: Persian, Urdu, Indic)."""
     if text.isascii() or _none_invisible(text):
         return False
     cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
     for i in np.flatnonzero(_invisible_mask(cp)).tolist():
         if 0 < i < len(text) - 1 and text[i - 1].isalpha() and text[i + 1].isalpha():
+            if text[i] in _JOINERS and text[i - 1] >= "\u0590" and text[i + 1] >= "\u0590":
+                continue   # Persian, Urdu and Indic spelling uses these inside words
             return True
     return False
+
+
+_JOINERS = frozenset("\u200c\u200d")   # zero-width non-joiner and joiner
 
 
 _WORD = re.compile(r"\w+")
