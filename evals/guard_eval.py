@@ -75,6 +75,11 @@ HELDOUT_NOTES = {
                          "zero-width, base64, buried in long content), a third subtle; a third of the texts under 200 "
                          "characters, a third 200-600, a third 600-2,500; measured once, on the guard that session "
                          "shipped; pristine",
+    "heldout_v11.jsonl": "written in session 11 by one more writer who never read the guard, the corpus or the tests: "
+                         "200 / 220 in 20 languages, no English (10 injections and ~11 benign each); the injections 40% "
+                         "direct (orders to the bot, prompt leaks, persona switches), 35% hidden in ordinary content, "
+                         "25% subtle; 42% under 250 characters; measured once, on the guard that session shipped; "
+                         "pristine",
 }
 HELDOUT_DEFAULT_NOTE = "written independently of the rules and the classifier; never used for tuning"
 

@@ -66,8 +66,10 @@ RETIRED = {"heldout.jsonl": "retired_v1", "heldout_v2.jsonl": "retired_v2", "hel
 # quarter not in English, and busy benign ones)
 # train_s10.jsonl: session 10's (train12_den = English direct, hidden/obfuscated and buried injections and hard
 # benign texts; train12_dml = the same three kinds in 25+ languages, no English)
+# train_s11.jsonl: session 11's (train13_ml = injections in 18 languages, no English, 60% direct, the rest hidden
+# or subtle, and risky benign texts in the same languages)
 TRAIN_FILES = ("dev.jsonl", *RETIRED, "train_external.jsonl", "train_s4.jsonl", "train_s6.jsonl", "train_s7.jsonl",
-               "train_s8.jsonl", "train_s9.jsonl", "train_s10.jsonl")
+               "train_s8.jsonl", "train_s9.jsonl", "train_s10.jsonl", "train_s11.jsonl")
 SEED = 20251124
 # session 5: by source C 32 was level with or 1-3 points above C 16 on every held-out group (16 before); session 7:
 # leaving out each of the 8 subtle and long-document writers' groups in turn, pooled, C 64 found 39.8% of their

@@ -78,12 +78,13 @@ def test_benign_documents_of_hard_texts_stay_unflagged() -> None:
 def test_trainer_opens_only_named_files_never_the_pristine_tests() -> None:
     assert trainer.TRAIN_FILES == ("dev.jsonl", "heldout.jsonl", "heldout_v2.jsonl", "heldout_v3.jsonl",
                                    "heldout_v5.jsonl", "train_external.jsonl", "train_s4.jsonl", "train_s6.jsonl",
-                                   "train_s7.jsonl", "train_s8.jsonl", "train_s9.jsonl", "train_s10.jsonl")
+                                   "train_s7.jsonl", "train_s8.jsonl", "train_s9.jsonl", "train_s10.jsonl",
+                                   "train_s11.jsonl")
     for path in (ROOT / "evals" / "train_classifier.py", ROOT / "evals" / "corpus" / "build_corpus.py"):
         source = path.read_text(encoding="utf-8")
         assert "heldout_v4" not in source and "heldout_v6" not in source and "agentdojo" not in source.lower()
         assert "heldout_v7" not in source and "heldout_v8" not in source and "heldout_v9" not in source
-        assert "heldout_v10" not in source
+        assert "heldout_v10" not in source and "heldout_v11" not in source
         tree = ast.parse(source)
         calls = {n.func.attr for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)}
         assert not calls & {"glob", "rglob", "iterdir"}, path
