@@ -1435,7 +1435,7 @@ _LEAK: dict[str, str] = {   # one signature each: Hyperscan refuses a pattern th
              r"|(?:system prompt|التعليمات الأساسية|تعليمات النظام|موجه النظام)[^\n]{0,80}?(?:حرفي(?:اً|ا)?|بالحرف|كما هي)"
              r"|(?:حرفي(?:اً|ا)?|بالحرف)[^\n]{0,80}?(?:التعليمات الأساسية|تعليمات النظام|موجه النظام)",
 }
-_HEADERS = (r"(?:systemnachricht|systemmeldung|systemhinweis|admin-?nachricht|administrator(?:en)?nachricht|"
+_HEADERS = ((r"(?:systemnachricht|systemmeldung|systemhinweis|admin-?nachricht|administrator(?:en)?nachricht|"
            r"entwicklernachricht|message\s+(?:du\s+)?syst[eè]me|message\s+(?:de\s+l['’])?administrat\w*+|message\s+(?:du\s+)?"
            r"développeur|mensaje\s+del?\s+(?:sistema|administrador|desarrollador)|mensagem\s+do\s+(?:sistema|administrador|"
            r"programador|desenvolvedor)|messaggio\s+(?:di|del|dal)l?['’]?\s*(?:sistema|amministratore|sviluppatore)|"
@@ -1444,11 +1444,11 @@ _HEADERS = (r"(?:systemnachricht|systemmeldung|systemhinweis|admin-?nachricht|ad
            r"системне\s+повідомлення|sistem\s+(?:mesajı|bildirimi)|yönetici\s+(?:bildirimi|mesajı)|geliştirici\s+mesajı|"
            r"systemmeddelande|systemmelding|systembesked|järjestelmäviesti|järjestelmänvalvoja|systémová\s+zpráva|"
            r"zpráva\s+systému|μήνυμα\s+συστήματος|mesaj\s+de\s+la\s+(?:administrator|sistem)|mesaj\s+(?:de\s+)?sistem|"
-           r"μηνυμα\s+συστηματος)",
-           r"(?:系统通知|系統通知|系统消息|系統訊息|系统公告|管理员通知|管理員通知|开发者消息|"
+           r"μηνυμα\s+συστηματος)"),
+            (r"(?:系统通知|系統通知|系统消息|系統訊息|系统公告|管理员通知|管理員通知|开发者消息|"
            r"開発者メッセージ|システムメッセージ|管理者メッセージ|システム通知|시스템\s*공지|시스템\s*메시지|관리자\s*공지|관리자\s*메시지|"
            r"개발자\s*메시지|رسالة\s+(?:من\s+)?(?:النظام|المسؤول|الإدارة|المطور)|إشعار\s+النظام|הודעת\s+מערכת|"
-           r"सिस्टम\s+संदेश|pesan\s+sistem|thông\s+báo\s+hệ\s+thống|پیام\s+سیستم)")
+           r"सिस्टम\s+संदेश|pesan\s+sistem|thông\s+báo\s+hệ\s+thống|پیام\s+سیستم)"))
 _AI_ADDRESSEE = (r"(?:ki-?(?:assistent\w*+|agent\w*+|bot\w*+)|(?:agent|assistant)\s+(?:ia|d['’]ia)|l['’]ia\b|agente\s+(?:de\s+)?ia|"
                  r"asistente\s+(?:de\s+)?ia|assistente\s+(?:de\s+|di\s+)?(?:ia|ai)|ai-?(?:assistent\w*+|agent\w*+)|"
                  r"asystent\w*+\s+(?:ai|si)|agent\w*+\s+(?:ai|si)|ии-?(?:агент\w*+|ассистент\w*+|помощник\w*+)|"

@@ -574,7 +574,7 @@ def views(text: str, *, depth: int = 0, kind: str = "plain", plain: str | None =
 
 
 def has_invisible_inside_words(text: str) -> bool:
-    """Invisible characters between letters (``ig\u200bnore``) rather than inside emoji sequences, or a
+    """Invisible characters between letters (``ig\u200bnore``); not those inside emoji sequences, nor a
     (non-)joiner between two letters of a script that spells with it (Hebrew onwards: Persian, Urdu, Indic)."""
     if text.isascii() or _none_invisible(text):
         return False
