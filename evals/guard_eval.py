@@ -169,7 +169,7 @@ _ATTACK_START = re.compile(r"TODO: |Ignore your previous|###\(system_message\)|I
 
 
 def _reason(reason: str) -> str:
-    return re.sub(r":[0-9.]+$", "", reason)  # "classifier:0.93" -> "classifier"
+    return re.sub(r":[0-9.]+(?=$|@)", "", reason)  # "classifier:0.93" -> "classifier", ":0.99@quoted" -> "@quoted"
 
 
 def _excerpt(text: str, width: int = 220) -> str:

@@ -24,6 +24,7 @@ prefilter (``prefilter.py``) and the anchor index do. Both give the same finding
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 from bisect import bisect_left, bisect_right
@@ -36,6 +37,7 @@ import numpy as np
 from governance.injection import classifier as _classifier
 from governance.injection import hsengine as _hsengine
 from governance.injection.prefilter import Prefilter
+from governance.injection.quoting import Spans, quoted_spans
 from governance.injection.signatures import INDEX, SQUASHED, AnchorIndex
 from governance.injection.views import (
     View,
@@ -66,9 +68,15 @@ class Finding:
     view: str = "plain"
 
     @property
+    def quoted(self) -> bool:
+        """Seen only inside a quotation: by a signature's own fixed frame (its ``_quoted`` twin) or by
+        position (``requote``)."""
+        return self.view == "quoted" or self.id.endswith("_quoted")
+
+    @property
     def reason(self) -> str:
         if self.family == "classifier":
-            return f"classifier:{self.id}"
+            return f"classifier:{self.id}" + ("@quoted" if self.view == "quoted" else "")
         if self.family == "structure":
             return f"obfuscation:{self.id}"
         where = "" if self.view == "plain" else f"@{self.view.removeprefix('plain>')}"
@@ -96,6 +104,17 @@ def noisy_or(weights: Sequence[float]) -> float:
     for w in weights:
         remaining *= 1.0 - min(max(w, 0.0), 1.0)
     return round(1.0 - remaining, 4)
+
+
+def score(findings: Sequence[Finding]) -> float:
+    """The noisy-OR of the findings, where everything seen only inside quotations counts once, as its
+    heaviest: a training or a phishing report that quotes five attacks is one text quoting attacks, not five
+    pieces of evidence (an attacker who quotes his own instruction still adds that one signal)."""
+    quoted = [f.weight for f in findings if f.quoted]
+    weights = [f.weight for f in findings if not f.quoted]
+    if quoted:
+        weights.append(max(quoted))
+    return noisy_or(weights)
 
 
 SEGMENT = 600    # views are matched in segments of whole lines about this long: each regex runs only where
@@ -240,11 +259,13 @@ def match_signatures_many(texts: Sequence[str]) -> list[list[Finding]]:
 
 
 def _match_many_hs(texts: Sequence[str], plains: Sequence[str], sources: Sequence[str],
-                   hs: _hsengine.Engine) -> list[list[Finding]]:
+                   hs: _hsengine.Engine, plain_events: list[list[tuple[int, int]] | None] | None = None,
+                   ) -> list[list[Finding]]:
     """``match_signatures_many`` with Hyperscan, given each text's plain view and folded text. The texts whose
     only view is the plain one (no event in ``views.gates_many``: most of them) get no ``View`` objects; every view
     of every text is scanned for the signatures in one pass over the batch (``Engine.events_many``), and a
-    text whose views have no event at all has no finding (unless Hyperscan left some signature out)."""
+    text whose views have no event at all has no finding (unless Hyperscan left some signature out).
+    ``plain_events``: a list to receive each text's events in its plain view (for ``requote``)."""
     gates = gates_many(plains, sources)
     all_views: list[list[View] | None] = []     # None: the plain view alone (most texts; no View made for it)
     for i, text in enumerate(texts):
@@ -265,12 +286,16 @@ def _match_many_hs(texts: Sequence[str], plains: Sequence[str], sources: Sequenc
     for plain, vs in zip(plains, all_views, strict=True):
         if vs is None:
             got = next(events)
+            if plain_events is not None:
+                plain_events.append(got)
             if got == [] and not hs.fallback:   # (a text whose one view has no event has no finding)
                 out.append([])
                 continue
             vs, per_view = [View("plain", plain)], [got]
         else:
             per_view = [None if v.kind.endswith("despaced") else next(events) for v in vs]
+            if plain_events is not None:
+                plain_events.append(per_view[0] if vs[0].kind == "plain" else None)
             if len(vs) == 1 and per_view[0] == [] and not hs.fallback:
                 out.append([])
                 continue
@@ -624,6 +649,101 @@ def _chunks(n: int, size: int, lengths: Sequence[int] | None = None,
     return bounds
 
 
+QUOTE_MIN_CHARS = 300   # shorter texts are read with the signatures' fixed frames only: in a short message a
+                        # quotation is how an instruction is delivered ("my friend said: 'agent, refund ...'. Can
+                        # you do it?"); quoting to discuss needs the room of a report, a training, minutes
+QUOTED_FLOOR = 0.25     # a signature with no ``_quoted`` twin, seen only inside quotations
+QUOTED_CLASSIFIER = 0.25  # the classifier's signal when it rests on the quotations
+QUOTED_MARGIN = 0.5     # ... that is, when blanking them lowers its logit below the threshold's by this much
+_BY_ID = {sig.id: sig for sig in INDEX.signatures}
+
+
+def _outside(sig_index: int, plain: str, bounds: list[tuple[int, int] | str], spans: Spans,
+             ends: list[int] | None, to_byte: Callable[[int], int]) -> bool:
+    """Whether the signature matches ``plain`` (the lower-cased plain view) anywhere but inside a quotation,
+    read in the scan's own segments (``bounds``: ``_segment_bounds``), so at the bounded cost a regex has
+    there, and only where it can match: where its anchors occur and, with Hyperscan, where one of its events
+    ends (``ends``: byte offsets, sorted; None: no events known). A window of an overlong line is not a
+    substring of the text, so a match in it counts as outside."""
+    finditer = INDEX.signatures[sig_index].pattern.compiled.finditer
+    has_anchor = ANCHOR_TESTS[sig_index]
+    for b in bounds:
+        if isinstance(b, str):
+            if has_anchor(b) and _SIG_SEARCH[sig_index](b) is not None:
+                return True
+            continue
+        start, end = b
+        if ends is not None:
+            lo = bisect_right(ends, to_byte(start))
+            if lo == len(ends) or ends[lo] > to_byte(end):
+                continue
+        chunk = plain[start:end]
+        if not has_anchor(chunk):
+            continue
+        for m in finditer(chunk):
+            if not spans.inside(start + m.start()):
+                return True
+    return False
+
+
+_SIG_INDEX = {sig.id: i for i, sig in enumerate(INDEX.signatures)}
+
+
+def requote(findings: list[Finding], norm: str, events: list[tuple[int, int]] | None = None,
+            hs: _hsengine.Engine | None = None, plain: str | None = None) -> list[Finding]:
+    """``findings`` with those that rest only on quotations (``quoting.quoted_spans``) read as quoted: a
+    signature in the plain view whose every match starts inside a quotation drops to its ``_quoted`` twin's
+    weight (or ``QUOTED_FLOOR``) and is reported ``@quoted``; the classifier's signal drops to
+    ``QUOTED_CLASSIFIER`` when the text with its quotations blanked scores clearly below the threshold. Other
+    views (decoded, de-obfuscated) are never quotations: someone hid those words. ``events``: the Hyperscan
+    events of the plain view from the scan (``hs``'s), which say where each signature can match (the same
+    result without them, only slower). ``plain``: ``norm.lower()``, when the caller has it."""
+    plain = norm.lower() if plain is None else plain
+    if len(plain) != len(norm):   # (lower-casing moved positions: no span can be trusted)
+        return findings
+    spans = Spans(quoted_spans(norm))
+    if not spans:
+        return findings
+    by_sig: dict[int, list[int]] | None = None
+    if events is not None and hs is not None:
+        by_sig = {}
+        for sid, end in events:
+            by_sig.setdefault(sid, []).append(end)
+    to_byte = _byte_offsets(plain) if by_sig is not None else int
+    out: list[Finding] = []
+    bounds = _segment_bounds(plain)
+    for f in findings:
+        i = _SIG_INDEX.get(f.id)
+        if f.family == "classifier" and f.view == "plain":
+            out.append(_requote_classifier(f, spans, norm))
+            continue
+        if f.view != "plain" or i is None or f.quoted:
+            out.append(f)
+            continue
+        ends = None if by_sig is None or (hs is not None and i in hs.fallback) else sorted(by_sig.get(i, ()))
+        if _outside(i, plain, bounds, spans, ends, to_byte):
+            out.append(f)
+        else:
+            twin = _BY_ID.get(f"{f.id}_quoted")
+            out.append(Finding(f.id, f.family, twin.weight if twin else min(f.weight, QUOTED_FLOOR), "quoted"))
+    return out
+
+
+def _requote_classifier(f: Finding, spans: Spans, norm: str) -> Finding:
+    model = _classifier.load()
+    if model is None:
+        return f
+    p = float(model.probabilities([spans.blanked(norm).lower()])[0])
+    if _logit(p) >= _logit(model.threshold) - QUOTED_MARGIN:
+        return f
+    return Finding(f.id, "classifier", QUOTED_CLASSIFIER, "quoted")
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-12), 1.0 - 1e-12)
+    return math.log(p / (1.0 - p))
+
+
 def analyse(text: str, *, max_chars: int, allow_empty: bool = False,
             extra: Sequence[ExtraSignal] = (), use_classifier: bool = True) -> Analysis:
     """Score one text. ``max_chars``: longer is flagged ``too_long`` (and only a window is scanned).
@@ -652,9 +772,14 @@ def analyse_many(texts: Sequence[str], *, max_chars: int, allow_empty: bool = Fa
     scanned = [i for i, p in enumerate(prepared) if p[3]]
     hs = hyperscan_engine()
     maybe_reversed = [True] * len(scanned)
+    plain_events: dict[int, list[tuple[int, int]] | None] = {}
+    lowered: dict[int, str] = {}
     if hs is not None:
         plains = [norms[i].lower() for i in scanned]
-        found = _match_many_hs([windows[i] for i in scanned], plains, [sources[i] for i in scanned], hs)
+        events: list[list[tuple[int, int]] | None] = []
+        found = _match_many_hs([windows[i] for i in scanned], plains, [sources[i] for i in scanned], hs, events)
+        plain_events = dict(zip(scanned, events, strict=True))
+        lowered = dict(zip(scanned, plains, strict=True))
         maybe_reversed = _maybe_reversed(plains)
     else:
         found = match_signatures_many([windows[i] for i in scanned])
@@ -696,10 +821,12 @@ def analyse_many(texts: Sequence[str], *, max_chars: int, allow_empty: bool = Fa
             extra_finding = signal(norm)
             if extra_finding is not None:
                 findings.append(extra_finding)
-        score = 1.0 if hard_flag else noisy_or([f.weight for f in findings])
-        flagged = hard_flag or score >= FLAG_THRESHOLD
+        if len(norm) >= QUOTE_MIN_CHARS and any(f.view == "plain" or f.family == "classifier" for f in findings):
+            findings = requote(findings, norm, plain_events.get(i), hs, lowered.get(i))
+        total = 1.0 if hard_flag else score(findings)
+        flagged = hard_flag or total >= FLAG_THRESHOLD
         # rules first (heaviest first): they say *what* was seen; the classifier's probability comes last
         reasons.extend(f.reason for f in sorted(findings, key=lambda f: (f.family == "classifier", -f.weight)))
-        out.append(Analysis(flagged=flagged, score=score, reasons=tuple(reasons), normalized=norm,
+        out.append(Analysis(flagged=flagged, score=total, reasons=tuple(reasons), normalized=norm,
                             findings=tuple(findings)))
     return out
