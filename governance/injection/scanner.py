@@ -789,16 +789,16 @@ def analyse_many(texts: Sequence[str], *, max_chars: int, allow_empty: bool = Fa
     hidden = {i: h for i, maybe in zip(scanned, maybe_reversed, strict=True)
               if (h := hidden_texts(windows[i], norms[i], maybe_reversed=maybe))}
     if hidden:   # text smuggled in invisible tag characters, or written backwards: its signatures count too
-        found_hidden = match_signatures_many([text for _, text in (h for hs in hidden.values() for h in hs)])
+        found_hidden = match_signatures_many([text for _, text in (h for texts_of in hidden.values() for h in texts_of)])
         pairs = iter(found_hidden)
-        for i, hs in hidden.items():
+        for i, texts_of in hidden.items():
             have = {f.id for f in matched[i]}
-            for kind, _ in hs:
+            for kind, _ in texts_of:
                 for f in next(pairs):
                     if f.id not in have:
                         have.add(f.id)
                         matched[i].append(Finding(f.id, f.family, f.weight, f"{kind}>{f.view}"))
-            if any(kind == "tags" for kind, _ in hs):
+            if any(kind == "tags" for kind, _ in texts_of):
                 matched[i].append(Finding("tag_characters", "structure", TAG_WEIGHT))
     out: list[Analysis] = []
     for i, (reasons, hard_flag, window, norm) in enumerate(prepared):
