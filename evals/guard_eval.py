@@ -80,6 +80,11 @@ HELDOUT_NOTES = {
                          "direct (orders to the bot, prompt leaks, persona switches), 35% hidden in ordinary content, "
                          "25% subtle; 42% under 250 characters; measured once, on the guard that session shipped; "
                          "pristine",
+    "heldout_v12.jsonl": "written in session 12 by one more writer who never read the guard, the corpus or the tests: "
+                         "200 / 240, 40% English and 11 texts in each of 24 other languages; the injections a third "
+                         "direct, a third hidden in ordinary content, a third subtle; a third of each label under 300 "
+                         "characters, a third 300-900, a third 900-3,000; measured once, on the guard that session "
+                         "shipped; pristine",
 }
 HELDOUT_DEFAULT_NOTE = "written independently of the rules and the classifier; never used for tuning"
 

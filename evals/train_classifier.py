@@ -37,6 +37,8 @@ from typing import Any
 import numpy as np
 
 from governance.injection import classifier as clf
+from governance.injection.quoting import Spans, quoted_spans
+from governance.injection.scanner import QUOTE_MIN_CHARS, QUOTED_MARGIN
 from governance.injection.views import normalize
 
 CORPUS_DIR = Path(__file__).resolve().parent / "corpus"
@@ -100,6 +102,16 @@ def debias(text: str, rng: random.Random) -> str:
 def classifier_text(text: str) -> str:
     """What the guard feeds the classifier: the normalised text, lower-cased (``scanner.analyse``)."""
     return normalize(text).lower()
+
+
+def unquoted_text(norm: str) -> str | None:
+    """What the guard's classifier reads of a normalised text once its quotations are set aside
+    (``scanner.requote``: the quotations blanked, lower-cased), or None where the guard does not set them aside
+    (a short text, none found)."""
+    if len(norm) < QUOTE_MIN_CHARS or len(norm.lower()) != len(norm):
+        return None
+    spans = quoted_spans(norm)
+    return Spans(spans).blanked(norm).lower() if spans else None
 
 
 def _source(name: str, r: dict[str, Any]) -> str:
@@ -193,11 +205,18 @@ class Trainer:
                  benign_weight: float = BENIGN_WEIGHT) -> None:
         self.records, self.bits, self.c, self.words, self.benign_weight = records, bits, c, words, benign_weight
         rng = random.Random(SEED)
-        self.texts = [classifier_text(debias(r["text"], rng)) for r in records]
+        norms = [normalize(debias(r["text"], rng)) for r in records]
+        self.texts = [n.lower() for n in norms]        # classifier_text: what the guard scores first
+        self.unquoted = [unquoted_text(n) for n in norms]
         self.y = np.array([1 if r["label"] == "injection" else 0 for r in records])
-        self.x = matrix(self.texts, bits, words)
+        # A benign text's quotations are not benign evidence: a training that quotes "ignore all previous
+        # instructions" would teach that sentence as benign, and the guard reads such a text without its
+        # quotations anyway. Benign texts are trained on what the guard then reads (their windows too).
+        self.train_texts = [u if u is not None and self.y[i] == 0 else t
+                            for i, (t, u) in enumerate(zip(self.texts, self.unquoted, strict=True))]
+        self.x = matrix(self.train_texts, bits, words)
         owners, frags = [], []
-        for i, t in enumerate(self.texts):
+        for i, t in enumerate(self.train_texts):
             if self.y[i] == 0:
                 for w in benign_windows(t):
                     owners.append(i)
@@ -209,7 +228,7 @@ class Trainer:
         from scipy.sparse import vstack
 
         keep = np.isin(self.frag_owner, rows)
-        docs = matrix(document_windows([self.texts[i] for i in rows if self.y[i] == 0], random.Random(seed)),
+        docs = matrix(document_windows([self.train_texts[i] for i in rows if self.y[i] == 0], random.Random(seed)),
                       self.bits, self.words)
         x = vstack([self.x[rows], self.frag_x[keep], docs]).tocsr()
         y = np.concatenate([self.y[rows], np.zeros(int(keep.sum()) + docs.shape[0], int)])
@@ -218,8 +237,16 @@ class Trainer:
                          threshold=0.5, bits=self.bits, version=VERSION, words=self.words)
 
     def scores(self, model: clf.Model, rows: np.ndarray) -> np.ndarray:
-        # scored exactly as the guard scores: the most suspicious window (sentences, fixed spans) per text
-        return model.probabilities([self.texts[i] for i in rows])
+        """Scored as the guard scores: the most suspicious window (sentences, fixed spans) per text; a text
+        whose quotations the guard sets aside no higher than its unquoted score allows (``scanner.requote``
+        keeps the signal only while the unquoted text's logit is within ``QUOTED_MARGIN`` of the threshold)."""
+        p = model.probabilities([self.texts[i] for i in rows])
+        quoted = [k for k, i in enumerate(rows) if self.unquoted[i] is not None]
+        if quoted:
+            pu = np.clip(model.probabilities([self.unquoted[rows[k]] for k in quoted]), 1e-12, 1.0 - 1e-12)
+            lifted = 1.0 / (1.0 + np.exp(-(np.log(pu / (1.0 - pu)) + QUOTED_MARGIN)))
+            p[quoted] = np.minimum(p[quoted], lifted)
+        return p
 
 
 def _table(records: list[dict[str, Any]], flagged: np.ndarray, key: str) -> dict[tuple[str, str], list[int]]:
