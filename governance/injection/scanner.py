@@ -655,7 +655,7 @@ QUOTE_MIN_CHARS = 300   # shorter texts are read with the signatures' fixed fram
 QUOTED_FLOOR = 0.25     # a signature with no ``_quoted`` twin, seen only inside quotations
 QUOTED_CLASSIFIER = 0.25  # the classifier's signal when it rests on the quotations
 QUOTED_MARGIN = 0.5     # ... that is, when blanking them lowers its logit below the threshold's by this much
-_BY_ID = {sig.id: sig for sig in INDEX.signatures}
+_SIG_INDEX = {sig.id: i for i, sig in enumerate(INDEX.signatures)}
 
 
 def _outside(sig_index: int, plain: str, bounds: list[tuple[int, int] | str], spans: Spans,
@@ -684,9 +684,6 @@ def _outside(sig_index: int, plain: str, bounds: list[tuple[int, int] | str], sp
             if not spans.inside(start + m.start()):
                 return True
     return False
-
-
-_SIG_INDEX = {sig.id: i for i, sig in enumerate(INDEX.signatures)}
 
 
 def requote(findings: list[Finding], norm: str, events: list[tuple[int, int]] | None = None,
@@ -724,8 +721,9 @@ def requote(findings: list[Finding], norm: str, events: list[tuple[int, int]] | 
         if _outside(i, plain, bounds, spans, ends, to_byte):
             out.append(f)
         else:
-            twin = _BY_ID.get(f"{f.id}_quoted")
-            out.append(Finding(f.id, f.family, twin.weight if twin else min(f.weight, QUOTED_FLOOR), "quoted"))
+            twin = _SIG_INDEX.get(f"{f.id}_quoted")
+            floor = INDEX.signatures[twin].weight if twin is not None else min(f.weight, QUOTED_FLOOR)
+            out.append(Finding(f.id, f.family, floor, "quoted"))
     return out
 
 
