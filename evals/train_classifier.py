@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 
 from governance.injection import classifier as clf
+from governance.injection import concepts
 from governance.injection.quoting import Spans, quoted_spans
 from governance.injection.scanner import QUOTE_MIN_CHARS, QUOTED_MARGIN
 from governance.injection.views import normalize
@@ -80,7 +81,9 @@ C = 64.0
 FOLDS = 5
 TARGET_FPR = 0.005
 BENIGN_WEIGHT = 1.0
-VERSION = "char2-5-hash18-lr-v3"
+VERSION = "char2-5-hash18-concepts-lr-v4"
+# session 13: words mapped to cross-lingual concepts (IGNORE, PREVIOUS, SEND, ...) by a 44-language lexicon
+CONCEPTS = True
 DOCS = 600  # benign documents whose windows are added as benign examples (per fit)
 EASY_FAMILIES = frozenset({"ordinary_generated", "para_b_operator", "para_b_operational", "para_b_record",
                            "para_b_short_field", "ext_benign_prose", "ext_benign_request", "doc_package"})
@@ -140,12 +143,13 @@ def load() -> list[dict[str, Any]]:
     return out
 
 
-def matrix(texts: list[str], bits: int, words: bool = clf.WORDS):  # -> scipy.sparse.csr_matrix
+def matrix(texts: list[str], bits: int, words: bool = clf.WORDS,
+           concepts: bool = clf.CONCEPTS):  # -> scipy.sparse.csr_matrix
     from scipy.sparse import csr_matrix
 
     indptr, indices, data = [0], [], []
     for t in texts:
-        ids, vals = clf.features(t, bits, words)
+        ids, vals = clf.features(t, bits, words, concepts)
         indices.append(ids)
         data.append(vals)
         indptr.append(indptr[-1] + len(ids))
@@ -202,8 +206,9 @@ class Trainer:
     (with the benign windows of those rows and benign documents made of them)."""
 
     def __init__(self, records: list[dict[str, Any]], bits: int, c: float = C, words: bool = clf.WORDS,
-                 benign_weight: float = BENIGN_WEIGHT) -> None:
+                 benign_weight: float = BENIGN_WEIGHT, concepts: bool = clf.CONCEPTS) -> None:
         self.records, self.bits, self.c, self.words, self.benign_weight = records, bits, c, words, benign_weight
+        self.concepts = concepts
         rng = random.Random(SEED)
         norms = [normalize(debias(r["text"], rng)) for r in records]
         self.texts = [n.lower() for n in norms]        # classifier_text: what the guard scores first
@@ -214,7 +219,7 @@ class Trainer:
         # quotations anyway. Benign texts are trained on what the guard then reads (their windows too).
         self.train_texts = [u if u is not None and self.y[i] == 0 else t
                             for i, (t, u) in enumerate(zip(self.texts, self.unquoted, strict=True))]
-        self.x = matrix(self.train_texts, bits, words)
+        self.x = matrix(self.train_texts, bits, words, concepts)
         owners, frags = [], []
         for i, t in enumerate(self.train_texts):
             if self.y[i] == 0:
@@ -222,19 +227,19 @@ class Trainer:
                     owners.append(i)
                     frags.append(w)
         self.frag_owner = np.array(owners)
-        self.frag_x = matrix(frags, bits, words)
+        self.frag_x = matrix(frags, bits, words, concepts)
 
     def fit(self, rows: np.ndarray, seed: int) -> clf.Model:
         from scipy.sparse import vstack
 
         keep = np.isin(self.frag_owner, rows)
         docs = matrix(document_windows([self.train_texts[i] for i in rows if self.y[i] == 0], random.Random(seed)),
-                      self.bits, self.words)
+                      self.bits, self.words, self.concepts)
         x = vstack([self.x[rows], self.frag_x[keep], docs]).tocsr()
         y = np.concatenate([self.y[rows], np.zeros(int(keep.sum()) + docs.shape[0], int)])
         model = fit(x, y, self.c, self.benign_weight)
         return clf.Model(coef=model.coef_.ravel().astype(np.float32), intercept=float(model.intercept_[0]),
-                         threshold=0.5, bits=self.bits, version=VERSION, words=self.words)
+                         threshold=0.5, bits=self.bits, version=VERSION, words=self.words, concepts=self.concepts)
 
     def scores(self, model: clf.Model, rows: np.ndarray) -> np.ndarray:
         """Scored as the guard scores: the most suspicious window (sentences, fixed spans) per text; a text
@@ -288,11 +293,13 @@ def main(argv: list[str] | None = None) -> int:
                         help="benign class weight on top of class balancing")
     parser.add_argument("--words", action=argparse.BooleanOptionalAction, default=clf.WORDS,
                         help="word unigram + bigram features next to the character n-grams")
+    parser.add_argument("--concepts", action=argparse.BooleanOptionalAction, default=CONCEPTS,
+                        help="cross-lingual concept features (governance/injection/concepts.py)")
     args = parser.parse_args(argv)
     from sklearn.model_selection import StratifiedKFold
 
     records = load()
-    tr = Trainer(records, args.bits, args.c, args.words, args.benign_weight)
+    tr = Trainer(records, args.bits, args.c, args.words, args.benign_weight, args.concepts)
     y = tr.y
     hard = np.array([r["label"] == "benign" and r["family"] not in EASY_FAMILIES for r in records])
 
@@ -341,7 +348,8 @@ def main(argv: list[str] | None = None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(args.out, coef=coef, intercept=np.float64(model.intercept),
                         threshold=np.float64(threshold), bits=np.int64(args.bits), version=np.str_(VERSION),
-                        words=np.int64(args.words))
+                        words=np.int64(args.words), concepts=np.int64(args.concepts),
+                        concepts_digest=np.str_(concepts.load().digest if args.concepts else ""))
     print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.2f} MB, {len(records)} texts, "
           f"{int((coef != 0).sum())} non-zero weights, threshold {threshold:.4f})")
     return 0

@@ -28,10 +28,13 @@ from __future__ import annotations
 import math
 import re
 import threading
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+
+from governance.injection import concepts as _concepts
 
 WEIGHTS_PATH = Path(__file__).resolve().parent / "classifier_weights.npz"
 NGRAMS = (2, 3, 4, 5)
@@ -50,16 +53,14 @@ _P_INV = np.uint64(pow(0x100000001B3, -1, 1 << 64))   # the base is odd, so inve
 _WORD_MIX = (np.uint64(0xD6E8FEB86659FD93), np.uint64(0xA0761D6478BD642F))  # unigram, bigram
 _BIGRAM_K = np.uint64(0xE7037ED1A0B428DB)
 WORDS = False         # hashed word unigrams and bigrams next to the character n-grams (rows 4 and 5)
+CONCEPTS = True       # default for bucket_matrix/features: the cross-lingual concept rows (``concepts.py``), as shipped
 
 
 def _is_word(cp: np.ndarray) -> np.ndarray:
     """Word characters: ASCII letters and digits, and every non-ASCII code point but the punctuation blocks
     (so accented, Cyrillic, Greek, Arabic, Devanagari ... words are words; CJK runs are one long "word", which
     the character n-grams cover anyway)."""
-    lower = ((cp >= 97) & (cp <= 122)) | ((cp >= 48) & (cp <= 57)) | ((cp >= 65) & (cp <= 90))
-    high = (cp >= 0xC0) & ~((cp >= 0x2000) & (cp <= 0x206F)) & ~((cp >= 0x3000) & (cp <= 0x303F)) \
-        & ~((cp >= 0xFF00) & (cp <= 0xFF20))
-    return lower | high | (cp == 95)
+    return _concepts._is_word(cp)
 
 
 def word_rows(cp: np.ndarray, bits: int, owner_end: np.ndarray | None = None) -> np.ndarray:
@@ -93,17 +94,24 @@ def _codepoints(text: str) -> np.ndarray:
     return np.frombuffer((" " + text + " ").encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
 
 
-def bucket_matrix(text: str, bits: int = BITS, words: bool = WORDS) -> np.ndarray:
-    """``(len(NGRAMS) [+ 2], L)`` bucket ids: row ``k`` holds the bucket of the ``NGRAMS[k]``-gram starting at
-    each position of the padded text, or ``-1`` where that n-gram would run past the end; with ``words`` two
-    more rows hold the word unigram and bigram starting there (``word_rows``)."""
-    return bucket_matrix_from(_codepoints(text), bits, words)
+def bucket_matrix(text: str, bits: int = BITS, words: bool = WORDS, concepts: bool = CONCEPTS) -> np.ndarray:
+    """``(len(NGRAMS) [+ 2] [+ concepts.ROWS], L)`` bucket ids: row ``k`` holds the bucket of the
+    ``NGRAMS[k]``-gram starting at each position of the padded text, or ``-1`` where that n-gram would run past
+    the end; with ``words`` two more rows hold the word unigram and bigram starting there (``word_rows``); with
+    ``concepts`` the cross-lingual concept rows follow (``concepts.rows``)."""
+    return bucket_matrix_from(_codepoints(text), bits, words, concepts=concepts, text=" " + text + " ")
 
 
 def bucket_matrix_from(cp: np.ndarray, bits: int = BITS, words: bool = WORDS,
-                       owner_end: np.ndarray | None = None) -> np.ndarray:
-    chars = _char_rows(cp, bits)
-    return np.vstack([chars, word_rows(cp, bits, owner_end)]) if words else chars
+                       owner_end: np.ndarray | None = None, concepts: bool = CONCEPTS,
+                       text: str | None = None) -> np.ndarray:
+    """``bucket_matrix`` of code points (``text``: the same as a string, when the caller has it)."""
+    parts = [_char_rows(cp, bits)]
+    if words:
+        parts.append(word_rows(cp, bits, owner_end))
+    if concepts:
+        parts.append(_concepts.rows(cp, None, bits, owner_end, text=text))
+    return np.vstack(parts) if len(parts) > 1 else parts[0]
 
 
 def _char_rows(cp: np.ndarray, bits: int) -> np.ndarray:
@@ -133,9 +141,10 @@ def _char_rows(cp: np.ndarray, bits: int) -> np.ndarray:
     return out
 
 
-def features(text: str, bits: int = BITS, words: bool = WORDS) -> tuple[np.ndarray, np.ndarray]:
+def features(text: str, bits: int = BITS, words: bool = WORDS,
+             concepts: bool = CONCEPTS) -> tuple[np.ndarray, np.ndarray]:
     """(bucket ids, values) of the sparse feature vector of one text (ids unique, values > 0)."""
-    b = bucket_matrix(text, bits, words)
+    b = bucket_matrix(text, bits, words, concepts)
     b = b[b >= 0]
     if b.size == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
@@ -174,6 +183,7 @@ class Model:
     bits: int
     version: str
     words: bool = False       # word unigram + bigram rows (weights trained since session 3 have them)
+    concepts: bool = False    # the cross-lingual concept rows (``concepts.py``)
     _coef_ext: np.ndarray = field(init=False, repr=False, compare=False)
     _coef_fixed: np.ndarray = field(init=False, repr=False, compare=False)
 
@@ -258,8 +268,8 @@ class Model:
         joined = "".join(padded)
         cp = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
         total_len = len(cp)
-        owner_end = np.repeat(ends_of, lengths) if len(texts) > 1 and self.words else None
-        b = bucket_matrix_from(cp, self.bits, self.words, owner_end)
+        owner_end = np.repeat(ends_of, lengths) if len(texts) > 1 and (self.words or self.concepts) else None
+        b = bucket_matrix_from(cp, self.bits, self.words, owner_end, self.concepts, joined)
         # An n-gram that runs past the end of its own text does not exist (as in a text scored alone; the
         # last text's tail is already -1). Those are the n-grams starting at the last n - 1 positions of each
         # text, so only they are touched (the positions ``end - d``, ``d`` = 1 .. longest - 1, that lie in the
@@ -285,6 +295,8 @@ class Model:
                 b[k, tail[tail_dist < n]] = -1
             c = np.full(total_len, len(NGRAMS), dtype=np.int64)
             c[tail] = np.array(_NGRAMS_WITHIN)[tail_dist]
+        if self.concepts and not self.words:
+            c = c + (b[len(NGRAMS):] >= 0).sum(axis=0)
         w = self._coef_fixed[b].sum(axis=0)   # int64: exact, so the sum does not depend on the batch
         cw = np.zeros(total_len + 1, dtype=np.int64)
         np.cumsum(w, out=cw[1:])
@@ -388,8 +400,16 @@ def load(path: Path = WEIGHTS_PATH) -> Model | None:
                 model = Model(coef=data["coef"].astype(np.float32), intercept=float(data["intercept"]),
                               threshold=float(data["threshold"]), bits=int(data["bits"]),
                               version=str(data["version"]),
-                              words=bool(data["words"]) if "words" in data.files else False)
+                              words=bool(data["words"]) if "words" in data.files else False,
+                              concepts=bool(data["concepts"]) if "concepts" in data.files else False)
+                digest = str(data["concepts_digest"]) if "concepts_digest" in data.files else ""
             if model.coef.shape != (2 ** model.bits,):
+                model = None
+            elif model.concepts and digest != _concepts.load().digest:
+                # weights learnt on another lexicon would read concepts they were not trained on
+                warnings.warn(f"classifier weights {path.name} were trained on another concept lexicon than "
+                              f"{_concepts.LEXICON_PATH.name}; the classifier is off until they are retrained",
+                              RuntimeWarning, stacklevel=2)
                 model = None
         except (OSError, KeyError, ValueError):
             model = None
