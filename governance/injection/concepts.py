@@ -44,7 +44,6 @@ import numpy as np
 LEXICON_PATH = Path(__file__).resolve().parent / "concepts.json"
 PAIR_SPAN = 120        # characters: two concepts farther apart than this are not a pair
 PAIR_BACK = 2          # each concept pairs with up to this many concepts before it
-TRIPLES = False        # experiment: also the sorted triple of each concept with the two before it
 ROWS = 1 + PAIR_BACK
 
 _FIB = np.uint64(0x9E3779B97F4A7C15)
@@ -383,7 +382,7 @@ def rows(cp: np.ndarray, is_word: np.ndarray | None, bits: int, owner_end: np.nd
     """``(ROWS, L)`` bucket ids: the concept matched at each position, and its unordered pair with each of the
     ``PAIR_BACK`` concepts before it in the same text within ``PAIR_SPAN`` characters (``-1`` elsewhere)."""
     lex = lex or load()
-    out = np.full((ROWS + (1 if TRIPLES else 0), len(cp)), -1, dtype=np.int64)
+    out = np.full((ROWS, len(cp)), -1, dtype=np.int64)
     pos, con = matches(cp, is_word, owner_end, lex, text)
     if not len(pos):
         return out
@@ -401,13 +400,6 @@ def rows(cp: np.ndarray, is_word: np.ndarray | None, bits: int, owner_end: np.nd
         lo, hi = np.minimum(a, b), np.maximum(a, b)
         h = (((lo * _PAIR_K + hi + _PAIR_MIX) * _FIB) >> shift).astype(np.int64)
         out[back, pos[back:][near]] = h[near]
-    if TRIPLES and len(pos) > 2:
-        t = np.sort(np.stack([c[:-2], c[1:-1], c[2:]]), axis=0)
-        near = (pos[2:] - pos[:-2]) <= PAIR_SPAN
-        if limit is not None:
-            near &= pos[2:] < limit[pos[:-2]]
-        h = ((((t[0] * _PAIR_K + t[1]) * _PAIR_K + t[2] + _UNI_MIX) * _FIB) >> shift).astype(np.int64)
-        out[ROWS, pos[2:][near]] = h[near]
     return out
 
 
