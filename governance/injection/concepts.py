@@ -290,6 +290,8 @@ SMALL = 1024   # code points: one text up to this long is matched by ``_matches_
 _WORD_RUN = re.compile("[0-9A-Za-z_\u00c0-\u1fff\u2070-\u2fff\u3040-\ufeff\uff21-\U0010ffff]+")   # _is_word
 _ANYWHERE_CHAR = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0eff"
                             "\u1780-\u17ff\u1000-\u109f\uff66-\uff9f]")                   # _anywhere_mask
+MEMO_LIMIT = 1 << 17   # words (with the character after them) whose match ``_matches_small`` remembers
+_MEMO: dict[str, dict[str, tuple[int, int]]] = {}   # lexicon digest -> word + next character -> (length, concept)
 FINISH_IN_PYTHON = 48   # walks still going when fewer than this many remain finish one by one in Python
 _PY_TRIES: dict[int, tuple[dict[int, int], list[int], list[bool]]] = {}
 
@@ -303,33 +305,45 @@ def _py_trie(trie: Trie) -> tuple[dict[int, int], list[int], list[bool]]:
     return got
 
 
-def _longest(trie: tuple[dict[int, int], list[int], list[bool]], text: str, start: int) -> tuple[int, int]:
-    """(end, concept) of the longest stem at ``start`` of ``text``, or (-1, -1): ``_walk`` for one start."""
+def _longest(trie: tuple[dict[int, int], list[int], list[bool]], text: str, start: int) -> tuple[int, int, int]:
+    """(end, concept, last) of the longest stem at ``start`` of ``text``, or (-1, -1, last): ``_walk`` for one
+    start. ``last`` is the last position the walk read (so the answer depends on ``text[start:last + 1]`` only)."""
     edges, concept, whole = trie
-    node, best, j, n = 0, (-1, -1), start, len(text)
+    node, end, cid_best, j, n = 0, -1, -1, start, len(text)
     while j < n:
         node = edges.get((node << 21) | ord(text[j]), -1)
         if node < 0:
-            break
+            return end, cid_best, j
         j += 1
         cid = concept[node]
         if cid >= 0 and (not whole[node] or j >= n or _WORD_RUN.match(text, j) is None):
-            best = (j, cid)
-    return best
+            end, cid_best = j, cid
+    return end, cid_best, n
 
 
 def _matches_small(text: str, lex: Lexicon) -> tuple[list[int], list[int]]:
     """``matches`` of one text (its padded string), in Python: the same positions and concepts."""
     found: list[tuple[int, int, int]] = []
     words = _py_trie(lex.words)
+    memo = _MEMO.setdefault(lex.digest, {})
+    if len(memo) > MEMO_LIMIT:
+        memo.clear()
     for m in _WORD_RUN.finditer(text):
-        end, cid = _longest(words, text, m.start())
-        if cid >= 0:
-            found.append((m.start(), end, cid))
+        start, stop = m.span()
+        # a word's match depends on the word and the character after it, unless the walk read on (a phrase)
+        key = text[start:stop + 1]
+        got = memo.get(key)
+        if got is None:
+            end, cid, last = _longest(words, text, start)
+            got = (end - start, cid)
+            if last <= stop:
+                memo[key] = got
+        if got[1] >= 0:
+            found.append((start, start + got[0], got[1]))
     if len(lex.anywhere.keys) and _ANYWHERE_CHAR.search(text):
         anywhere = _py_trie(lex.anywhere)
         for m in _ANYWHERE_CHAR.finditer(text):
-            end, cid = _longest(anywhere, text, m.start())
+            end, cid, _ = _longest(anywhere, text, m.start())
             if cid >= 0:
                 found.append((m.start(), end, cid))
         found.sort(key=lambda f: f[0])   # stable: a word start before an anywhere match at the same position
