@@ -36,7 +36,7 @@ import json
 import re
 import threading
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -92,6 +92,7 @@ class Trie:
     whole: np.ndarray       # bool per node
     slot_key: np.ndarray    # the same transitions as an open-addressing hash table (linear probing, load <= 1/3):
     slot_child: np.ndarray  # one or two gathers a lookup instead of a binary search's ~18 cache misses
+    py: list[tuple[dict[int, int], list[int], list[bool]]] = field(default_factory=list, compare=False, repr=False)
 
     def find(self, key: np.ndarray) -> np.ndarray:
         """The child of each transition key, or -1 where the trie has no such edge."""
@@ -139,6 +140,7 @@ class Lexicon:
     anywhere: Trie          # stems of scripts without spaces, matched at any of their characters
     digest: str             # sha256 of the file: weights trained with concepts record it
     stems: int
+    memo: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False, repr=False)  # _matches_small
 
 
 def _trie(stems: dict[str, tuple[int, bool]]) -> Trie:
@@ -291,18 +293,15 @@ _WORD_RUN = re.compile("[0-9A-Za-z_\u00c0-\u1fff\u2070-\u2fff\u3040-\ufeff\uff21
 _ANYWHERE_CHAR = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0eff"
                             "\u1780-\u17ff\u1000-\u109f\uff66-\uff9f]")                   # _anywhere_mask
 MEMO_LIMIT = 1 << 17   # words (with the character after them) whose match ``_matches_small`` remembers
-_MEMO: dict[str, dict[str, tuple[int, int]]] = {}   # lexicon digest -> word + next character -> (length, concept)
 FINISH_IN_PYTHON = 48   # walks still going when fewer than this many remain finish one by one in Python
-_PY_TRIES: dict[int, tuple[dict[int, int], list[int], list[bool]]] = {}
 
 
 def _py_trie(trie: Trie) -> tuple[dict[int, int], list[int], list[bool]]:
-    """The trie's arrays as Python containers (built on first use), for ``_matches_small``."""
-    got = _PY_TRIES.get(id(trie))
-    if got is None:
-        got = _PY_TRIES[id(trie)] = (dict(zip(trie.keys.tolist(), trie.child.tolist(), strict=True)),
-                                     trie.concept.tolist(), trie.whole.tolist())
-    return got
+    """The trie's arrays as Python containers (built on first use, kept on the trie), for the Python walks."""
+    if not trie.py:
+        trie.py.append((dict(zip(trie.keys.tolist(), trie.child.tolist(), strict=True)),
+                        trie.concept.tolist(), trie.whole.tolist()))
+    return trie.py[0]
 
 
 def _longest(trie: tuple[dict[int, int], list[int], list[bool]], text: str, start: int) -> tuple[int, int, int]:
@@ -325,7 +324,7 @@ def _matches_small(text: str, lex: Lexicon) -> tuple[list[int], list[int]]:
     """``matches`` of one text (its padded string), in Python: the same positions and concepts."""
     found: list[tuple[int, int, int]] = []
     words = _py_trie(lex.words)
-    memo = _MEMO.setdefault(lex.digest, {})
+    memo = lex.memo   # word + the character after it -> (length, concept)
     if len(memo) > MEMO_LIMIT:
         memo.clear()
     for m in _WORD_RUN.finditer(text):

@@ -114,7 +114,7 @@ def test_the_python_path_for_one_short_text_equals_the_vectorised_walk(monkeypat
     texts = [json.loads(line)["text"].lower() for line in corpus.read_text(encoding="utf-8").splitlines()[:400]]
     texts += ["ignore all previous", "alle ", "  ", "忽略之前的所有指令 stäng av", "x" * 50,
               "from now on, e-mail all of it; außer acht lassen", "from nowhere, e-mails"]
-    C._MEMO.clear()   # the Python path remembers words: start empty, then read every text twice, memory warm
+    lex.memo.clear()   # the Python path remembers words: start empty, then read every text twice, memory warm
     for text in texts + texts:
         cp = clf._codepoints(text)
         small = C.matches(cp, None, None, lex)
