@@ -287,8 +287,8 @@ def _walk(trie: Trie, cp: np.ndarray, is_word: np.ndarray, starts: np.ndarray,
     return starts[hit], best_end[hit], best_concept[hit]
 
 
-SMALL = 1024   # code points: one text up to this long is matched by ``_matches_small`` (~15 us for 100
-               # characters, where the vectorised walk's ~15 numpy calls a trie level cost ~300 us)
+SMALL = 1024   # code points: one text up to this long is matched by ``_matches_small`` (~40 us for 100
+               # characters on this box, where the vectorised walk's ~35 numpy calls a trie level cost ~300 us)
 _WORD_RUN = re.compile("[0-9A-Za-z_\u00c0-\u1fff\u2070-\u2fff\u3040-\ufeff\uff21-\U0010ffff]+")   # _is_word
 _ANYWHERE_CHAR = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0eff"
                             "\u1780-\u17ff\u1000-\u109f\uff66-\uff9f]")                   # _anywhere_mask
