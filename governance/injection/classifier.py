@@ -10,8 +10,10 @@ Features (the trainer uses this very function, so training and scoring cannot dr
 
 - the text is the normalised, lower-cased ``plain`` view (``views.py``), padded with a space at both ends;
 - every character n-gram with ``n`` in ``NGRAMS`` is hashed (a polynomial hash over code points mod 2**64,
-  then Fibonacci hashing) into ``2**bits`` buckets; the feature vector is the bucket counts divided by
-  ``sqrt(number of n-grams)``.
+  then Fibonacci hashing) into ``2**bits`` buckets; with ``concepts`` (the shipped weights since session 13),
+  the cross-lingual concept at each word that starts one and its pairs with the two before it
+  (``concepts.rows``) are hashed into the same buckets; the feature vector is the bucket counts divided by
+  ``sqrt(number of features)``.
 
 That last choice (instead of an exact L2 norm) makes a window's score a difference of two prefix sums, so a
 long document is scored as many overlapping windows (``WINDOW`` characters, half overlapping) in a handful of
