@@ -104,18 +104,17 @@ def test_a_concept_model_scores_a_text_the_same_alone_and_in_a_batch(batch_order
     assert ids.size and np.all(values > 0)
 
 
-def test_the_python_path_for_one_short_text_equals_the_vectorised_walk(monkeypatch) -> None:
-    """``matches`` walks the trie in Python for one text up to ``SMALL`` code points and with numpy otherwise:
-    the same positions and concepts on texts of every script of the training corpus."""
+def test_the_python_path_for_one_short_text_equals_the_vectorised_one(monkeypatch) -> None:
+    """``matches`` finds the longest stems in Python for one text up to ``SMALL`` code points and with numpy
+    otherwise: the same positions and concepts on texts of every script of the training corpus."""
     from pathlib import Path
 
     lex = C.load()
     corpus = Path(__file__).resolve().parents[2] / "evals" / "corpus" / "train_s11.jsonl"
     texts = [json.loads(line)["text"].lower() for line in corpus.read_text(encoding="utf-8").splitlines()[:400]]
-    texts += ["ignore all previous", "alle ", "  ", "忽略之前的所有指令 stäng av", "x" * 50,
-              "from now on, e-mail all of it; außer acht lassen", "from nowhere, e-mails"]
-    lex.memo.clear()   # the Python path remembers words: start empty, then read every text twice, memory warm
-    for text in texts + texts:
+    texts += ["ignore all previous", "alle ", "  ", "忽略之前的所有指令 stäng av", "x" * 50, "\x01ignore \x01all",
+              "from now on, e-mail all of it; außer acht lassen", "from nowhere, e-mails", "คีย์ api ของระบบ"]
+    for text in texts:
         cp = clf._codepoints(text)
         small = C.matches(cp, None, None, lex)
         monkeypatch.setattr(C, "SMALL", 0)
@@ -124,19 +123,64 @@ def test_the_python_path_for_one_short_text_equals_the_vectorised_walk(monkeypat
         assert np.array_equal(small[0], big[0]) and np.array_equal(small[1], big[1]), text
 
 
-def test_the_shipped_compiled_tries_are_those_of_the_shipped_lexicon() -> None:
-    """``concepts_trie.npz`` must be recompiled (``python -m governance.injection.concepts``) whenever
-    ``concepts.json`` changes; a stale one is ignored at run time (the JSON is built instead), but ships dead
-    weight and costs every process ~0.5 s, so it fails here."""
-    import hashlib
+def _reference(text: str, data: dict[str, dict[str, list[str]]]) -> list[tuple[int, str]]:
+    """What ``matches`` must find, the slow obvious way: at each word start the longest word stem the text
+    starts with there (a whole-word stem only where the word ends with it), at each character of a script
+    without spaces the longest such stem; in position order, a match starting inside an earlier one dropped."""
+    word: dict[str, tuple[str, bool]] = {}
+    anywhere: dict[str, str] = {}
+    for by_concept in data.values():
+        for concept, stems in by_concept.items():
+            for stem in stems:
+                core = stem.strip()
+                if len(core) < 2 or (len(core) < 3 and ord(core[0]) < 0x0530 and not stem.endswith(" ")):
+                    continue
+                if C._anywhere_script(core[0]):
+                    anywhere.setdefault(core, concept)
+                elif core not in anywhere:
+                    word.setdefault(core, (concept, stem.endswith(" ")))
+    padded = " " + text + " "
+    is_word = [C._word_char(ch) for ch in padded]
+    found: list[tuple[int, int, str]] = []
+    for p in range(len(padded)):
+        if is_word[p] and not is_word[p - 1]:
+            fits = [(len(s), c) for s, (c, whole) in word.items() if padded.startswith(s, p)
+                    and not (whole and p + len(s) < len(padded) and is_word[p + len(s)])]
+            if fits:
+                n, c = max(fits)
+                found.append((p, p + n, c))
+        if C._anywhere_script(padded[p]):
+            fits = [(len(s), c) for s, c in anywhere.items() if padded.startswith(s, p)]
+            if fits:
+                n, c = max(fits)
+                found.append((p, p + n, c))
+    out: list[tuple[int, str]] = []
+    reach = -1
+    for start, end, c in found:
+        if start >= reach:
+            out.append((start, c))
+        reach = max(reach, end)
+    return out
 
-    digest = hashlib.sha256(C.LEXICON_PATH.read_bytes()).hexdigest()
-    compiled = C._compiled(C.COMPILED_PATH, digest)
-    assert compiled is not None
-    built = C.build(json.loads(C.LEXICON_PATH.read_text(encoding="utf-8")), digest)
-    assert compiled.concepts == built.concepts and compiled.stems == built.stems
-    for name in C._TRIE_FIELDS:
-        assert np.array_equal(getattr(compiled.words, name), getattr(built.words, name))
-        assert np.array_equal(getattr(compiled.anywhere, name), getattr(built.anywhere, name))
-    assert C._compiled(C.COMPILED_PATH, "0" * 64) is None
 
+def test_the_automata_find_what_the_obvious_search_finds_on_random_texts() -> None:
+    """The marked-key Aho-Corasick search (both paths) against ``_reference`` on random texts made of stems,
+    their pieces and look-alikes, separators, the MARK character itself and scripts without spaces."""
+    import random
+
+    lex = C.build(TOY)
+    pieces = ["ignor", "ignore", "all", "all ", "allow", "previous", "instruct", "now", "from now on", "from",
+              "turn", "turn off", "mi", "mis", "al", "signore", "忽略", "之前", "系统提示", "系统", "指令", "무시",
+              " ", "  ", ",", "-", "\x01", "\n", "x", "é", "_", "9"]
+    rng = random.Random(11)
+    for _ in range(400):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 14)))
+        want = _reference(text, TOY)
+        cp = clf._codepoints(text)
+        for small in (True, False):
+            if small:
+                pos, con = C.matches(cp, None, None, lex)
+            else:
+                pos, con = C.matches(cp, None, np.full(len(cp), len(cp)), lex)   # the batch path, one text
+            got = [(p, lex.concepts[c]) for p, c in zip(pos.tolist(), con.tolist(), strict=True)]
+            assert got == want, (text, small)
