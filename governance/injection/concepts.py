@@ -42,6 +42,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
+from typing import Any
 
 import ahocorasick
 import numpy as np
@@ -88,7 +89,7 @@ def _word_char(ch: str) -> bool:
 @dataclass(frozen=True)
 class Lexicon:
     concepts: tuple[str, ...]
-    words: ahocorasick.Automaton      # stems matched where a word starts, as ``_marked`` keys
+    words: ahocorasick.Automaton      # stems matched where a word starts, keyed with MARK before each word start
     anywhere: ahocorasick.Automaton   # stems of scripts without spaces, matched at any of their characters
     digest: str                       # sha256 of the file: weights trained with concepts record it
     stems: int
@@ -107,8 +108,8 @@ def _value(cid: int, whole: bool, key: str, stem: str) -> int:
     return cid | (int(whole) << _CID_BITS) | (len(key) << (_CID_BITS + 1)) | (len(stem) << (_CID_BITS + 1 + _LEN_BITS))
 
 
-def _unpack(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(concept, must end a word, key length, stem length) of automaton values."""
+def _unpack(values: Any) -> tuple[Any, Any, Any, Any]:
+    """(concept, must end a word, key length, stem length) of an automaton value, or of an array of them."""
     return (values & ((1 << _CID_BITS) - 1), (values >> _CID_BITS) & 1,
             (values >> (_CID_BITS + 1)) & _LEN_MASK, (values >> (_CID_BITS + 1 + _LEN_BITS)) & _LEN_MASK)
 
@@ -202,7 +203,7 @@ def _matches_small(text: str, lex: Lexicon) -> tuple[list[int], list[int]]:
     length = len(text)
     best: dict[int, tuple[int, int]] = {}   # start -> (end, concept) of the longest stem there
     for end_m, value in lex.words.iter(marked):
-        cid, whole, key_len, stem_len = _unpack_one(value)
+        cid, whole, key_len, stem_len = _unpack(value)
         k = bisect_left(marks, end_m - key_len + 1)   # the key starts at the k-th MARK: k MARKs before it
         start = marks[k] - k
         end = start + stem_len
@@ -214,7 +215,7 @@ def _matches_small(text: str, lex: Lexicon) -> tuple[list[int], list[int]]:
     if lex.longest_anywhere and _ANYWHERE_RUN.search(text):
         best_any: dict[int, tuple[int, int]] = {}
         for end_i, value in lex.anywhere.iter(text):
-            cid, _, _, stem_len = _unpack_one(value)
+            cid, _, _, stem_len = _unpack(value)
             start = end_i + 1 - stem_len
             if end_i + 1 > best_any.get(start, (-1, -1))[0]:
                 best_any[start] = (end_i + 1, cid)
@@ -234,10 +235,6 @@ def _matches_small(text: str, lex: Lexicon) -> tuple[list[int], list[int]]:
 _MARKS = re.compile(MARK)
 _WORD_AT = re.compile(_WORD_CLASS)
 
-
-def _unpack_one(value: int) -> tuple[int, int, int, int]:
-    return (value & ((1 << _CID_BITS) - 1), (value >> _CID_BITS) & 1,
-            (value >> (_CID_BITS + 1)) & _LEN_MASK, (value >> (_CID_BITS + 1 + _LEN_BITS)) & _LEN_MASK)
 
 
 def matches(cp: np.ndarray, is_word: np.ndarray | None, owner_end: np.ndarray | None,
@@ -276,7 +273,6 @@ def matches(cp: np.ndarray, is_word: np.ndarray | None, owner_end: np.ndarray | 
             ok &= ends <= owner_end[starts]
         starts, ends, cids = _longest(starts[ok], ends[ok], cid[ok])
     if lex.longest_anywhere and cp.max() >= _FIRST_ANYWHERE and _ANYWHERE_RUN.search(text):
-        parts = []
         reach = lex.longest_anywhere
         span_start, span_end = -1, -1
         spans: list[tuple[int, int]] = []
